@@ -1,0 +1,4 @@
+@NullMarked
+package org.pnnlab.api;
+
+import org.jspecify.annotations.NullMarked;

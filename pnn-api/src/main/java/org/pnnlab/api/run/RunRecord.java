@@ -1,0 +1,61 @@
+package org.pnnlab.api.run;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The saved record of one run, stored as {@code runs/<experiment>/<run-id>/run.json}. It is rewritten
+ * (atomically) after every epoch, so an interrupted run keeps a valid record whose status says so.
+ *
+ * @param schemaVersion {@link #SCHEMA_VERSION} when written by this version
+ * @param status one of {@code running}, {@code completed}, {@code interrupted}, {@code failed}
+ * @param layer the id of the layer plugin under test (the one the experiment varies)
+ * @param parameterCount trainable parameters
+ * @param fixedParameterCount stored but untrained values (noise masks, fixed binary filters)
+ * @param configuration every setting the run used: experiment, model, layer, optimizer and data options
+ * @param finalMetrics the outcome; null until the run has finished
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunRecord(int schemaVersion, String runId, String experiment, String status, String layer, long seed,
+                        String dataset, String model, long parameterCount, long fixedParameterCount,
+                        Map<String, Object> configuration, EnvironmentInfo environment, List<EpochRecord> epochs,
+                        @JsonProperty("final") @Nullable FinalMetrics finalMetrics, double wallTimeSeconds,
+                        String startedAt, @Nullable String finishedAt) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public static final String RUNNING = "running";
+    public static final String COMPLETED = "completed";
+    public static final String INTERRUPTED = "interrupted";
+    public static final String FAILED = "failed";
+
+    public RunRecord {
+        configuration = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(configuration));
+        epochs = List.copyOf(epochs);
+    }
+
+    public RunRecord withEpoch(EpochRecord e, double wallTimeSeconds) {
+        List<EpochRecord> list = new ArrayList<>(epochs);
+        list.add(e);
+        return new RunRecord(schemaVersion, runId, experiment, status, layer, seed, dataset, model, parameterCount,
+                fixedParameterCount, configuration, environment, list, finalMetrics, wallTimeSeconds, startedAt,
+                finishedAt);
+    }
+
+    public RunRecord finish(String newStatus, @Nullable FinalMetrics metrics, double wallTimeSeconds,
+                            String finishedAt) {
+        return new RunRecord(schemaVersion, runId, experiment, newStatus, layer, seed, dataset, model, parameterCount,
+                fixedParameterCount, configuration, environment, epochs, metrics, wallTimeSeconds, startedAt,
+                finishedAt);
+    }
+
+    /** Best per-epoch test accuracy so far, or NaN with no epochs. */
+    public double bestTestAccuracy() {
+        return epochs.stream().mapToDouble(EpochRecord::testAccuracy).max().orElse(Double.NaN);
+    }
+}

@@ -1,0 +1,86 @@
+package org.pnnlab.api.run;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.pnnlab.api.PnnException;
+
+/** Reads and writes {@code run.json} files. */
+public final class RunStore {
+    public static final String RUN_JSON = "run.json";
+    public static final String MODEL_ZIP = "model.zip";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private RunStore() {
+    }
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static String toJson(RunRecord run) {
+        try {
+            return MAPPER.writeValueAsString(run);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes {@code run.json} atomically. */
+    public static void write(Path runJson, RunRecord run) {
+        AtomicFiles.writeString(runJson, toJson(run) + "\n");
+    }
+
+    /** Reads one {@code run.json}; a damaged or too-new file is an error naming the file and the reason. */
+    public static RunRecord read(Path runJson) {
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(runJson.toFile());
+        } catch (IOException e) {
+            throw new PnnException(runJson + " is not a readable run record: " + e.getMessage(), e);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new PnnException(runJson + " is not a run record (it is not a JSON object)");
+        }
+        JsonNode v = tree.get("schemaVersion");
+        if (v == null || !v.canConvertToInt()) {
+            throw new PnnException(runJson + " has no schemaVersion; it was not written by pnn");
+        }
+        if (v.asInt() > RunRecord.SCHEMA_VERSION) {
+            throw new PnnException(runJson + " has schema version " + v.asInt() + ", newer than this pnn reads ("
+                    + RunRecord.SCHEMA_VERSION + "); update pnn");
+        }
+        try {
+            return MAPPER.treeToValue(tree, RunRecord.class);
+        } catch (IOException e) {
+            throw new PnnException(runJson + " does not match the run schema: " + e.getMessage(), e);
+        }
+    }
+
+    /** All {@code run.json} files below a folder, in path order. */
+    public static List<Path> find(Path runsDir) {
+        if (!Files.isDirectory(runsDir)) {
+            throw new PnnException("runs folder " + runsDir + " does not exist (runs are written to ./runs by default)");
+        }
+        List<Path> out = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(runsDir)) {
+            s.filter(p -> p.getFileName().toString().equals(RUN_JSON) && Files.isRegularFile(p))
+                    .sorted(Comparator.naturalOrder()).forEach(out::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not list " + runsDir, e);
+        }
+        return out;
+    }
+}

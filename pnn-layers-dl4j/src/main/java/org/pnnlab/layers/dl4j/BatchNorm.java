@@ -1,0 +1,234 @@
+package org.pnnlab.layers.dl4j;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.pnnlab.api.ParamKind;
+import org.pnnlab.api.ParamKinds;
+import org.pnnlab.api.PnnException;
+
+/**
+ * Batch normalisation with PyTorch's semantics, followed by an optional activation: in training the batch
+ * statistics normalise (biased variance) and the running estimates move by {@code momentum}, the running
+ * variance with the unbiased batch variance; in evaluation the running estimates normalise. Works on
+ * {@code [N, C, H, W]} (per channel) and {@code [N, C]} input. The running estimates are stored parameters
+ * (so they are saved with the model) that the optimiser never changes: they are updated in place by the
+ * training-mode forward pass, exactly once per forward, as in PyTorch.
+ */
+public class BatchNorm extends FeedForwardLayer implements ParamKinds {
+    public static final String GAMMA = "gamma";
+    public static final String BETA = "beta";
+    public static final String MEAN = "mean";
+    public static final String VAR = "var";
+
+    private double eps = 1e-5;
+    private double momentum = 0.1;
+
+    /** For JSON deserialisation. */
+    public BatchNorm() {
+    }
+
+    public static BatchNorm of(String name, long channels, IActivation activation) {
+        return of(name, channels, activation, 1e-5, 0.1);
+    }
+
+    public static BatchNorm of(String name, long channels, IActivation activation, double eps, double momentum) {
+        BatchNorm b = new BatchNorm();
+        b.setLayerName(name);
+        b.setNIn(channels);
+        b.setNOut(channels);
+        b.setActivationFn(activation);
+        b.eps = eps;
+        b.momentum = momentum;
+        return b;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+                                                        Collection<TrainingListener> listeners, int layerIndex,
+                                                        INDArray paramsView, boolean initializeParams,
+                                                        DataType networkDataType) {
+        BatchNormLayer layer = new BatchNormLayer(conf, networkDataType);
+        layer.setListeners(listeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(paramsView);
+        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
+        layer.setConf(conf);
+        return layer;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return BatchNormParams.INSTANCE;
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        return switch (inputType.getType()) {
+            case FF, CNN -> inputType;
+            case CNNFlat -> {
+                InputType.InputTypeConvolutionalFlat f = (InputType.InputTypeConvolutionalFlat) inputType;
+                yield InputType.convolutional(f.getHeight(), f.getWidth(), f.getDepth());
+            }
+            default -> throw new PnnException("batch norm '" + getLayerName() + "' takes image or vector input, got "
+                    + inputType);
+        };
+    }
+
+    @Override
+    public void setNIn(InputType inputType, boolean override) {
+        long c = switch (inputType.getType()) {
+            case FF -> ((InputType.InputTypeFeedForward) inputType).getSize();
+            case CNN -> ((InputType.InputTypeConvolutional) inputType).getChannels();
+            case CNNFlat -> ((InputType.InputTypeConvolutionalFlat) inputType).getDepth();
+            default -> throw new PnnException("batch norm '" + getLayerName()
+                    + "' takes image or vector input, got " + inputType);
+        };
+        if (nIn <= 0 || override) {
+            nIn = c;
+            nOut = c;
+        }
+    }
+
+    @Override
+    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        if (inputType instanceof InputType.InputTypeConvolutionalFlat f) {
+            return new FeedForwardToCnnPreProcessor(f.getHeight(), f.getWidth(), f.getDepth());
+        }
+        return null;
+    }
+
+    @Override
+    public ParamKind kindOf(String paramName) {
+        return MEAN.equals(paramName) || VAR.equals(paramName) ? ParamKind.STATISTIC : ParamKind.TRAINABLE;
+    }
+
+    @Override
+    public List<Regularization> getRegularizationByParam(String paramName) {
+        return switch (paramName) {
+            case GAMMA -> regularization;
+            case BETA -> regularizationBias;
+            default -> List.of();
+        };
+    }
+
+    @Override
+    public IUpdater getUpdaterByParam(String paramName) {
+        return switch (paramName) {
+            case GAMMA, BETA -> iUpdater;
+            case MEAN, VAR -> new NoOp(); // their gradient is always zero; the forward pass updates them
+            default -> throw new IllegalArgumentException("batch norm has no parameter " + paramName);
+        };
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        return new LayerMemoryReport.Builder(layerName, BatchNorm.class, inputType, inputType)
+                .standardMemory(4 * nOut, 2 * nOut).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
+    }
+
+    @Override
+    public boolean isPretrainParam(String paramName) {
+        return false;
+    }
+
+    public double getEps() { return eps; }
+    public void setEps(double eps) { this.eps = eps; }
+    public double getMomentum() { return momentum; }
+    public void setMomentum(double momentum) { this.momentum = momentum; }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof BatchNorm b) || !super.equals(o)) return false;
+        return Double.compare(eps, b.eps) == 0 && Double.compare(momentum, b.momentum) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), eps, momentum);
+    }
+
+    /** Parameter layout: gamma, beta, mean, var, each of length C. */
+    public static final class BatchNormParams implements ParamInitializer {
+        static final BatchNormParams INSTANCE = new BatchNormParams();
+        private static final List<String> KEYS = List.of(GAMMA, BETA, MEAN, VAR);
+
+        @Override
+        public long numParams(NeuralNetConfiguration conf) {
+            return numParams(conf.getLayer());
+        }
+
+        @Override
+        public long numParams(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return 4 * ((BatchNorm) layer).getNOut();
+        }
+
+        @Override
+        public List<String> paramKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return KEYS;
+        }
+
+        @Override
+        public List<String> weightKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return List.of(GAMMA);
+        }
+
+        @Override
+        public List<String> biasKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return List.of(BETA);
+        }
+
+        @Override
+        public boolean isWeightParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
+            return GAMMA.equals(key);
+        }
+
+        @Override
+        public boolean isBiasParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
+            return BETA.equals(key);
+        }
+
+        @Override
+        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray view, boolean initialize) {
+            Map<String, INDArray> m = split(conf, view);
+            if (initialize) {
+                m.get(GAMMA).assign(1);
+                m.get(BETA).assign(0);
+                m.get(MEAN).assign(0);
+                m.get(VAR).assign(1);
+            }
+            return m;
+        }
+
+        @Override
+        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray view) {
+            return split(conf, view);
+        }
+
+        private static Map<String, INDArray> split(NeuralNetConfiguration conf, INDArray view) {
+            long c = ((BatchNorm) conf.getLayer()).getNOut();
+            INDArray flat = view.reshape(view.length());
+            Map<String, INDArray> m = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < KEYS.size(); i++) {
+                m.put(KEYS.get(i), flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i * c, (i + 1) * c)));
+            }
+            return m;
+        }
+    }
+}

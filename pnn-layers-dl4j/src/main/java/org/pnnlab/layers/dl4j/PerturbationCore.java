@@ -1,0 +1,249 @@
+package org.pnnlab.layers.dl4j;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
+import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.pnnlab.api.ParamKind;
+import org.pnnlab.api.ParamKinds;
+import org.pnnlab.api.PnnException;
+
+/**
+ * The perturbation step of a perturbation layer (spec section 1.3, steps 1-5): add fixed noise masks to the
+ * input (fan-out {@code nmasks} per input channel), optionally apply an activation, then combine the
+ * perturbed maps with a learnable 1x1 convolution with bias (grouped by input channel when nmasks &gt; 1).
+ *
+ * <p>Parameters: {@code noise} {@code [Cn, M, H, W]} (Cn = C for unique masks, 1 for shared ones), stored
+ * unscaled, drawn once from {@code maskSeed} and frozen unless {@code trainMasks}; {@code W}
+ * {@code [O, M]} when M &gt; 1, {@code [O, C]} when M = 1 (PyTorch's 1x1 weight without the unit dims);
+ * {@code b} {@code [O]}. The input must be exactly {@code C x H x W}.
+ */
+public class PerturbationCore extends GradFixSameDiffLayer implements ParamKinds {
+    public static final String NOISE = "noise";
+    public static final String WEIGHT = "W";
+    public static final String BIAS = "b";
+    public static final List<String> NOISE_TYPES = List.of("uniform", "normal");
+
+    private long nIn;
+    private long nOut;
+    private int nmasks = 1;
+    private double level = 0.5;
+    private boolean uniqueMasks = true;
+    private boolean trainMasks;
+    private String noiseType = "uniform";
+    private boolean useAct = true;
+    private String activation = "relu";
+    private long height;
+    private long width;
+    private long maskSeed;
+
+    /** For JSON deserialisation. */
+    public PerturbationCore() {
+    }
+
+    public static PerturbationCore of(String name, long nIn, long nOut, int nmasks, double level, boolean uniqueMasks,
+                                      boolean trainMasks, String noiseType, boolean useAct, String activation,
+                                      long height, long width, long maskSeed) {
+        PerturbationCore p = new PerturbationCore();
+        p.setLayerName(name);
+        p.nIn = nIn;
+        p.nOut = nOut;
+        p.nmasks = nmasks;
+        p.level = level;
+        p.uniqueMasks = uniqueMasks;
+        p.trainMasks = trainMasks;
+        p.noiseType = noiseType;
+        p.useAct = useAct;
+        p.activation = activation;
+        p.height = height;
+        p.width = width;
+        p.maskSeed = maskSeed;
+        p.validate();
+        return p;
+    }
+
+    /** Checks the combination of settings; every message names the layer, the value and the rule. */
+    public void validate() {
+        String n = "perturbation layer '" + getLayerName() + "'";
+        if (nmasks < 1) throw new PnnException(n + ": nmasks=" + nmasks + " must be >= 1");
+        if (nmasks > 1 && nOut % nIn != 0) {
+            throw new PnnException(n + ": with nmasks=" + nmasks + " > 1 the output channels (" + nOut
+                    + ") must be a multiple of the input channels (" + nIn + "), because each input channel's "
+                    + "perturbed maps feed their own group of outputs; use nmasks=1 or change the width");
+        }
+        if (!NOISE_TYPES.contains(noiseType)) {
+            throw new PnnException(n + ": unknown noise_type '" + noiseType + "'; use uniform or normal");
+        }
+        if (!(level >= 0) || Double.isInfinite(level)) {
+            throw new PnnException(n + ": level=" + level + " must be a finite number >= 0");
+        }
+        Activations.check(activation);
+        if (height < 1 || width < 1) throw new PnnException(n + ": input size " + height + "x" + width + " is empty");
+    }
+
+    private long noiseChannels() {
+        return uniqueMasks ? nIn : 1;
+    }
+
+    /** Stored (unscaled) noise values of this layer. */
+    public long maskValueCount() {
+        return noiseChannels() * nmasks * height * width;
+    }
+
+    @Override
+    public SDVariable defineLayer(SameDiff sd, SDVariable x, Map<String, SDVariable> params, SDVariable mask) {
+        long c = nIn;
+        long m = nmasks;
+        long hw = height * width;
+        SDVariable noise = params.get(NOISE).mul(level).reshape(1, noiseChannels(), m, height, width);
+        SDVariable z = x.reshape(-1, c, 1, height, width).add(noise); // [N, C, M, H, W]
+        if (useAct) z = Activations.apply(sd, activation, z);
+        SDVariable w = params.get(WEIGHT);
+        SDVariable out;
+        if (m == 1) {
+            // dense 1x1 convolution over the C perturbed maps
+            SDVariable w4 = w.reshape(1, 1, nOut, c).permute(0, 1, 3, 2); // [1, 1, C, O]
+            Conv2DConfig cfg = Conv2DConfig.builder().kH(1).kW(1).sH(1).sW(1).pH(0).pW(0).dH(1).dW(1)
+                    .paddingMode(org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode.VALID).dataFormat("NCHW").build();
+            out = sd.cnn().conv2d(z.reshape(-1, c, height, width), w4, params.get(BIAS), cfg);
+        } else {
+            // grouped 1x1 convolution: group g owns input maps [g*M, (g+1)*M) and outputs [g*k, (g+1)*k)
+            long k = nOut / c;
+            SDVariable zt = z.reshape(-1, c, m, hw).permute(1, 2, 0, 3).reshape(c, m, -1); // [C, M, N*HW]
+            SDVariable o = sd.mmul(w.reshape(c, k, m), zt);                                 // [C, k, N*HW]
+            out = o.reshape(c, k, -1, hw).permute(2, 0, 1, 3).reshape(-1, nOut, height, width)
+                    .add(params.get(BIAS).reshape(1, nOut, 1, 1));
+        }
+        return out;
+    }
+
+    @Override
+    public void defineParameters(SDLayerParams params) {
+        params.addWeightParam(WEIGHT, nOut, nmasks == 1 ? nIn : nmasks);
+        params.addWeightParam(NOISE, noiseChannels(), nmasks, height, width);
+        params.addBiasParam(BIAS, nOut);
+    }
+
+    @Override
+    public void initializeParameters(Map<String, INDArray> params) {
+        INDArray w = params.get(WEIGHT);
+        w.assign(Nd4j.randn(w.dataType(), w.shape()).muli(Math.sqrt(2.0 / nOut)));
+        long fanIn = nmasks == 1 ? nIn : nmasks;
+        double bound = 1.0 / Math.sqrt(fanIn);
+        INDArray b = params.get(BIAS);
+        b.assign(Nd4j.rand(b.dataType(), b.shape()).muli(2 * bound).subi(bound));
+        INDArray noise = params.get(NOISE);
+        noise.assign(Nd4j.createFromArray(drawMasks()).reshape(noise.shape()).castTo(noise.dataType()));
+    }
+
+    /** The unscaled masks this layer's seed gives: U(-1, 1) or N(0, 1), in [Cn, M, H, W] row-major order. */
+    public double[] drawMasks() {
+        SplittableRandom rng = new SplittableRandom(maskSeed);
+        double[] v = new double[Math.toIntExact(maskValueCount())];
+        boolean normal = noiseType.equals("normal");
+        for (int i = 0; i < v.length; i++) {
+            v[i] = normal ? rng.nextGaussian() : 2 * rng.nextDouble() - 1;
+        }
+        return v;
+    }
+
+    @Override
+    public ParamKind kindOf(String paramName) {
+        return NOISE.equals(paramName) && !trainMasks ? ParamKind.FIXED : ParamKind.TRAINABLE;
+    }
+
+    @Override
+    public IUpdater getUpdaterByParam(String paramName) {
+        if (NOISE.equals(paramName) && !trainMasks) return new Sgd(0.0);
+        return super.getUpdaterByParam(paramName);
+    }
+
+    @Override
+    public List<Regularization> getRegularizationByParam(String paramName) {
+        if (NOISE.equals(paramName) && !trainMasks) return List.of();
+        return super.getRegularizationByParam(paramName);
+    }
+
+    @Override
+    public void validateInput(INDArray input) {
+        if (input.rank() != 4 || input.size(1) != nIn || input.size(2) != height || input.size(3) != width) {
+            throw new PnnException("perturbation layer '" + getLayerName() + "' was built for inputs of shape [N, "
+                    + nIn + ", " + height + ", " + width + "] (its noise masks have that size) but got "
+                    + java.util.Arrays.toString(input.shape()));
+        }
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        ConvShapes.requireCnn(inputType, "perturbation layer " + getLayerName());
+        return InputType.convolutional(height, width, nOut);
+    }
+
+    @Override
+    public void setNIn(InputType inputType, boolean override) {
+        InputType.InputTypeConvolutional in = ConvShapes.requireCnn(inputType, "perturbation layer " + getLayerName());
+        if (in.getChannels() != nIn || in.getHeight() != height || in.getWidth() != width) {
+            throw new PnnException("perturbation layer '" + getLayerName() + "' has masks for input " + nIn + "x"
+                    + height + "x" + width + " but is placed after a layer giving " + in.getChannels() + "x"
+                    + in.getHeight() + "x" + in.getWidth() + "; masks are fixed to one input size");
+        }
+    }
+
+    @Override
+    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        return InputTypeUtil.getPreProcessorForInputTypeCnnLayers(inputType, getLayerName());
+    }
+
+    public long getNIn() { return nIn; }
+    public void setNIn(long nIn) { this.nIn = nIn; }
+    public long getNOut() { return nOut; }
+    public void setNOut(long nOut) { this.nOut = nOut; }
+    public int getNmasks() { return nmasks; }
+    public void setNmasks(int nmasks) { this.nmasks = nmasks; }
+    public double getLevel() { return level; }
+    public void setLevel(double level) { this.level = level; }
+    public boolean isUniqueMasks() { return uniqueMasks; }
+    public void setUniqueMasks(boolean uniqueMasks) { this.uniqueMasks = uniqueMasks; }
+    public boolean isTrainMasks() { return trainMasks; }
+    public void setTrainMasks(boolean trainMasks) { this.trainMasks = trainMasks; }
+    public String getNoiseType() { return noiseType; }
+    public void setNoiseType(String noiseType) { this.noiseType = noiseType; }
+    public boolean isUseAct() { return useAct; }
+    public void setUseAct(boolean useAct) { this.useAct = useAct; }
+    public String getActivation() { return activation; }
+    public void setActivation(String activation) { this.activation = activation; }
+    public long getHeight() { return height; }
+    public void setHeight(long height) { this.height = height; }
+    public long getWidth() { return width; }
+    public void setWidth(long width) { this.width = width; }
+    public long getMaskSeed() { return maskSeed; }
+    public void setMaskSeed(long maskSeed) { this.maskSeed = maskSeed; }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof PerturbationCore p) || !super.equals(o)) return false;
+        return nIn == p.nIn && nOut == p.nOut && nmasks == p.nmasks && Double.compare(level, p.level) == 0
+                && uniqueMasks == p.uniqueMasks && trainMasks == p.trainMasks && noiseType.equals(p.noiseType)
+                && useAct == p.useAct && activation.equals(p.activation) && height == p.height && width == p.width
+                && maskSeed == p.maskSeed;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), nIn, nOut, nmasks, level, uniqueMasks, trainMasks, noiseType, useAct,
+                activation, height, width, maskSeed);
+    }
+}

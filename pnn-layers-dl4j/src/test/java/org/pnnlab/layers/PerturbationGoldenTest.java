@@ -1,0 +1,134 @@
+package org.pnnlab.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.pnnlab.api.LayerBlock;
+import org.pnnlab.api.LayerContext;
+import org.pnnlab.layers.dl4j.BatchNorm;
+import org.pnnlab.layers.testing.GoldenCases;
+import org.pnnlab.layers.testing.LayerStack;
+
+/**
+ * One test per folder of the perturbation golden cases: the case's layer is built through the plugin from
+ * the case's constructor arguments, loaded with the reference tensors, and its output, input gradient and
+ * every parameter gradient (and running statistics after a training-mode forward) must agree to 1e-9.
+ */
+class PerturbationGoldenTest {
+    static final double TOL = 1e-9;
+
+    @BeforeAll
+    static void doubles() {
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> perturbationCases() {
+        List<Path> cases = GoldenCases.list("perturbation");
+        assertTrue(!cases.isEmpty() || System.getProperty("pnn.golden.dir") != null,
+                "no golden cases found under " + GoldenCases.root());
+        return cases.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> runCase(dir)));
+    }
+
+    static void runCase(Path dir) {
+        JsonNode c = GoldenCases.caseJson(dir);
+        String kind = c.path("kind").asText();
+        Assumptions.assumeTrue(kind.equals("perturbation-layer"),
+                "case kind '" + kind + "' is tested by the model tests (pnn-models)");
+        JsonNode k = c.get("constructor");
+        String act = k.get("act").asText();
+        Assumptions.assumeFalse(act.equals("prelu") || act.equals("rrelu"),
+                "activation " + act + " (one slope shared across the layer) is not supported yet");
+        Map<String, Object> raw = new HashMap<>();
+        raw.put("nmasks", k.get("nmasks").asInt());
+        raw.put("level", k.get("level").asDouble());
+        raw.put("unique_masks", k.get("unique_masks").asBoolean());
+        raw.put("train_masks", k.get("train_masks").asBoolean());
+        raw.put("noise_type", k.get("noise_type").asText());
+        raw.put("use_act", k.get("use_act").asBoolean());
+        raw.put("act", act);
+        raw.put("mix_maps", k.get("mix_maps").asBoolean());
+        raw.put("filter_size", k.get("filter_size").asInt());
+        INDArray x = GoldenCases.npy(dir, "x.npy");
+        int cin = k.get("in_channels").asInt();
+        int cout = k.get("out_channels").asInt();
+        LayerBlock block = new PerturbationPlugin().create(raw,
+                LayerContext.of("slot", cin, cout, (int) x.size(2), (int) x.size(3), 7));
+        LayerStack stack = new LayerStack(block.layers(), InputType.convolutional(x.size(2), x.size(3), cin), 1);
+        boolean mix = k.get("mix_maps").asBoolean();
+
+        for (Iterator<Map.Entry<String, JsonNode>> it = c.get("reference_param_to_file").fields(); it.hasNext(); ) {
+            var e = it.next();
+            Target t = target(e.getKey(), stack, mix);
+            INDArray want = t.layer.getParam(t.param);
+            INDArray v = GoldenCases.npy(dir, e.getValue().asText());
+            assertEquals(want.length(), v.length(), "size of " + e.getKey());
+            want.assign(v.reshape(want.shape()));
+        }
+        boolean training = "train".equals(c.path("mode").asText());
+        INDArray y = stack.forward(x, training);
+        assertClose(dir, "y.npy", y, "output");
+        Map<String, INDArray> grads = new HashMap<>();
+        INDArray dx = stack.backward(GoldenCases.npy(dir, "g.npy"), grads);
+        assertClose(dir, "dx.npy", dx, "dL/dx");
+        for (Iterator<Map.Entry<String, JsonNode>> it = c.get("reference_param_to_grad_file").fields(); it.hasNext(); ) {
+            var e = it.next();
+            Target t = target(e.getKey(), stack, mix);
+            INDArray grad = grads.get(t.index + "_" + t.param);
+            assertTrue(grad != null, "no gradient for " + e.getKey() + " (" + t.index + "_" + t.param + ")");
+            assertClose(dir, e.getValue().asText(), grad, "gradient of " + e.getKey());
+        }
+        if (training) {
+            for (String stat : List.of("running_mean", "running_var")) {
+                Path f = dir.resolve("bn_" + stat + "_after.npy");
+                if (Files.exists(f)) {
+                    Target t = target("layers.1." + stat, stack, mix);
+                    assertClose(dir, f.getFileName().toString(), t.layer.getParam(t.param), stat + " after the update");
+                }
+            }
+        }
+    }
+
+    record Target(Layer layer, int index, String param) {
+    }
+
+    /** Maps a reference state-dict key to our layer and parameter. */
+    static Target target(String key, LayerStack stack, boolean mix) {
+        if (key.equals("noise")) return new Target(stack.layer(0), 0, "noise");
+        String[] parts = key.split("\\.");
+        int idx = Integer.parseInt(parts[1]) + (parts[0].equals("mix_layers") ? 2 : 0);
+        Layer l = stack.layer(idx);
+        boolean bn = l.conf().getLayer() instanceof BatchNorm;
+        String p = switch (parts[2]) {
+            case "weight" -> bn ? BatchNorm.GAMMA : "W";
+            case "bias" -> bn ? BatchNorm.BETA : "b";
+            case "running_mean" -> BatchNorm.MEAN;
+            case "running_var" -> BatchNorm.VAR;
+            default -> throw new IllegalArgumentException("unmapped reference key " + key);
+        };
+        return new Target(l, idx, p);
+    }
+
+    static void assertClose(Path dir, String file, INDArray actual, String what) {
+        INDArray want = GoldenCases.npy(dir, file);
+        double d = GoldenCases.maxAbsDiff(actual, want);
+        assertTrue(d <= TOL, dir.getFileName() + ": " + what + " differs from " + file + " by " + d);
+    }
+}

@@ -1,0 +1,113 @@
+package org.pnnlab.report;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.pnnlab.api.PnnException;
+import org.pnnlab.api.run.AtomicFiles;
+import org.pnnlab.api.run.RunRecord;
+import org.pnnlab.api.run.RunStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the HTML report of every saved run below a folder. This is the plain Java entry point; the command
+ * line ({@code pnn report}) calls {@link #write(Path, Path)}.
+ */
+public final class ReportCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(ReportCommand.class);
+    private static final int MAX_REASON_CHARS = 600;
+
+    private ReportCommand() {
+    }
+
+    /**
+     * The runs that could be read and one warning per {@code run.json} that could not.
+     *
+     * @param files how many {@code run.json} files were found
+     */
+    public record LoadedRuns(List<RunRecord> runs, List<String> warnings, int files) {
+        public LoadedRuns {
+            runs = List.copyOf(runs);
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /**
+     * Reads every {@code run.json} below {@code runsDir}. A file that cannot be read is skipped with a
+     * logged warning naming the file and the reason; the same text is returned in {@link LoadedRuns#warnings()}.
+     *
+     * @throws PnnException if {@code runsDir} is not a folder
+     */
+    public static LoadedRuns load(Path runsDir) {
+        List<Path> files = RunStore.find(runsDir);
+        List<RunRecord> runs = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                runs.add(RunStore.read(file));
+            } catch (RuntimeException e) {
+                String reason = reason(file, e);
+                LOG.warn("skipping {}: {}", file, reason);
+                warnings.add("Skipped " + file + ": " + reason);
+            }
+        }
+        return new LoadedRuns(runs, warnings, files.size());
+    }
+
+    /**
+     * Writes the report of all runs below {@code runsDir} to {@code outputHtml} (atomically; folders are
+     * created as needed).
+     *
+     * @return the absolute path of the written report
+     * @throws PnnException if the folder holds no runs, none of its runs can be read, or the report cannot be
+     *     written
+     */
+    public static Path write(Path runsDir, Path outputHtml) {
+        Path dir = runsDir.toAbsolutePath().normalize();
+        Path out = outputHtml.toAbsolutePath().normalize();
+        if (Files.isDirectory(out)) {
+            throw new PnnException("report output " + out + " is a folder; give a file name such as "
+                    + out.resolve("report.html"));
+        }
+        LoadedRuns loaded = load(dir);
+        if (loaded.files() == 0) {
+            throw new PnnException("no runs found under " + dir
+                    + "; run an experiment first, e.g. 'pnn run mnist-lenet-conv'");
+        }
+        if (loaded.runs().isEmpty()) {
+            throw new PnnException("none of the " + loaded.files() + " run.json files under " + dir
+                    + " could be read (first problem: " + loaded.warnings().get(0)
+                    + "); fix or remove the damaged files, or run an experiment again");
+        }
+        String html = ReportGenerator.render(loaded.runs(), loaded.warnings());
+        try {
+            AtomicFiles.writeString(out, html);
+        } catch (UncheckedIOException e) {
+            throw new PnnException("could not write the report to " + out + ": " + e.getCause().getMessage()
+                    + "; choose a writable output file", e);
+        }
+        LOG.info("wrote report of {} runs to {}{}", loaded.runs().size(), out,
+                loaded.warnings().isEmpty() ? "" : " (" + loaded.warnings().size() + " files skipped)");
+        return out;
+    }
+
+    /** The exception's message without the file name it may start with, on one line and of bounded length. */
+    private static String reason(Path file, RuntimeException e) {
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String name = file.toString();
+        if (msg.startsWith(name)) {
+            msg = msg.substring(name.length()).strip();
+        }
+        msg = msg.replaceAll("\\s+", " ").strip();
+        if (msg.isEmpty()) {
+            msg = e.getClass().getSimpleName();
+        }
+        if (msg.length() > MAX_REASON_CHARS) {
+            msg = msg.substring(0, MAX_REASON_CHARS - 1) + "\u2026";
+        }
+        return msg;
+    }
+}
