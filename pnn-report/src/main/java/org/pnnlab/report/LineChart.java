@@ -24,9 +24,10 @@ final class LineChart {
     private static final int RIGHT = 24;
     private static final int TOP = 44;
     private static final int PLOT_HEIGHT = 340;
-    private static final int LEGEND_COLUMNS = 3;
     private static final int LEGEND_ROW = 20;
-    private static final int LEGEND_MAX_CHARS = 44;
+    /** Horizontal room of one legend character at the legend's font size (a generous average). */
+    private static final double LEGEND_CHAR_WIDTH = 7.2;
+    private static final int LEGEND_SWATCH = 36;
     /** Above this many points a series is drawn without markers, to keep the file small and the lines clear. */
     private static final int MAX_MARKERS = 60;
 
@@ -96,19 +97,29 @@ final class LineChart {
         java.util.function.DoubleUnaryOperator sx = v -> LEFT + (v - xMin) / (xMax - xMin) * plotWidth;
         java.util.function.DoubleUnaryOperator sy = v -> plotBottom - (v - y.min) / (y.max - y.min) * PLOT_HEIGHT;
 
-        int legendTop = plotBottom + 52;
-        int rows = (clean.size() + LEGEND_COLUMNS - 1) / LEGEND_COLUMNS;
+        int longest = 0;
+        for (Series s : clean) {
+            longest = Math.max(longest, s.label().length() + (s.points().isEmpty() ? 10 : 0));
+        }
+        int columns = 3;
+        while (columns > 1 && (plotWidth / columns - LEGEND_SWATCH) / LEGEND_CHAR_WIDTH < longest) {
+            columns--;
+        }
+        double colWidth = plotWidth / columns;
+        int maxChars = Math.max(8, (int) ((colWidth - LEGEND_SWATCH - 8) / LEGEND_CHAR_WIDTH));
+        int legendTop = plotBottom + 68;
+        int rows = (clean.size() + columns - 1) / columns;
         int height = legendTop + Math.max(rows, 1) * LEGEND_ROW + 8;
 
         StringBuilder b = new StringBuilder(4096);
-        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 ").append(WIDTH).append(' ')
+        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" font-family=\"system-ui, sans-serif\" viewBox=\"0 0 ").append(WIDTH).append(' ')
                 .append(height).append("\" role=\"img\" aria-label=\"").append(esc(title)).append("\">\n");
         b.append("<title>").append(esc(title)).append("</title>\n");
-        b.append("<text class=\"chart-title\" x=\"").append(LEFT).append("\" y=\"24\">").append(esc(title))
+        b.append("<text class=\"chart-title\" font-size=\"16\" font-weight=\"600\" fill=\"#1d232b\" x=\"").append(LEFT).append("\" y=\"24\">").append(esc(title))
                 .append("</text>\n");
 
         // gridlines and tick labels
-        b.append("<g class=\"grid\">\n");
+        b.append("<g class=\"grid\" stroke=\"#e3e7ec\" stroke-width=\"1\">\n");
         for (double t : y.ticks) {
             String yy = num(sy.applyAsDouble(t));
             b.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(plotRight).append("\" y1=\"").append(yy)
@@ -120,7 +131,7 @@ final class LineChart {
             b.append("<line class=\"v\" x1=\"").append(xx).append("\" x2=\"").append(xx).append("\" y1=\"")
                     .append(TOP).append("\" y2=\"").append(plotBottom).append("\"/>\n");
         }
-        b.append("</g>\n<g class=\"ticks\">\n");
+        b.append("</g>\n<g class=\"ticks\" font-size=\"12\" fill=\"#5d6773\">\n");
         for (double t : y.ticks) {
             b.append("<text x=\"").append(LEFT - 8).append("\" y=\"").append(num(sy.applyAsDouble(t) + 4))
                     .append("\" text-anchor=\"end\">").append(y.label(t)).append("</text>\n");
@@ -132,14 +143,14 @@ final class LineChart {
         b.append("</g>\n");
 
         // axes and their labels
-        b.append("<g class=\"axis\"><line x1=\"").append(LEFT).append("\" x2=\"").append(LEFT).append("\" y1=\"")
+        b.append("<g class=\"axis\" stroke=\"#56606b\" stroke-width=\"1.2\"><line x1=\"").append(LEFT).append("\" x2=\"").append(LEFT).append("\" y1=\"")
                 .append(TOP).append("\" y2=\"").append(plotBottom).append("\"/><line x1=\"").append(LEFT)
                 .append("\" x2=\"").append(plotRight).append("\" y1=\"").append(plotBottom).append("\" y2=\"")
                 .append(plotBottom).append("\"/></g>\n");
-        b.append("<text class=\"axis-label\" x=\"").append(num(LEFT + plotWidth / 2)).append("\" y=\"")
+        b.append("<text class=\"axis-label\" font-size=\"13\" x=\"").append(num(LEFT + plotWidth / 2)).append("\" y=\"")
                 .append(plotBottom + 38).append("\" text-anchor=\"middle\">Epoch</text>\n");
         double yMid = TOP + PLOT_HEIGHT / 2.0;
-        b.append("<text class=\"axis-label\" x=\"18\" y=\"").append(num(yMid))
+        b.append("<text class=\"axis-label\" font-size=\"13\" x=\"18\" y=\"").append(num(yMid))
                 .append("\" text-anchor=\"middle\" transform=\"rotate(-90 18 ").append(num(yMid)).append(")\">")
                 .append(esc(yLabel)).append("</text>\n");
 
@@ -178,18 +189,16 @@ final class LineChart {
         b.append("</g>\n");
 
         // legend
-        b.append("<g class=\"legend\">\n");
-        double colWidth = plotWidth / LEGEND_COLUMNS;
+        b.append("<g class=\"legend\" font-size=\"12.5\" fill=\"#1d232b\">\n");
         for (int i = 0; i < clean.size(); i++) {
             Series s = clean.get(i);
-            double x = LEFT + (i % LEGEND_COLUMNS) * colWidth;
-            double yy = legendTop + (i / LEGEND_COLUMNS) * LEGEND_ROW;
+            double x = LEFT + (i % columns) * colWidth;
+            double yy = legendTop + (i / columns) * LEGEND_ROW;
             String label = s.label();
             if (s.points().isEmpty()) {
                 label = label + " (no data)";
             }
-            String shown = label.length() > LEGEND_MAX_CHARS
-                    ? label.substring(0, LEGEND_MAX_CHARS - 1) + "\u2026" : label;
+            String shown = label.length() > maxChars ? label.substring(0, maxChars - 1) + "\u2026" : label;
             String dash = dash(s.styleIndex());
             b.append("<g><title>").append(esc(label)).append("</title><line x1=\"").append(num(x))
                     .append("\" x2=\"").append(num(x + 26)).append("\" y1=\"").append(num(yy - 4))
@@ -200,7 +209,7 @@ final class LineChart {
             }
             b.append("/><text x=\"").append(num(x + 32)).append("\" y=\"").append(num(yy)).append("\"");
             if (s.points().isEmpty()) {
-                b.append(" class=\"nodata\"");
+                b.append(" class=\"nodata\" fill=\"#9aa3ad\"");
             }
             b.append('>').append(esc(shown)).append("</text></g>\n");
         }

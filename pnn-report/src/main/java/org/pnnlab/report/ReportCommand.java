@@ -101,6 +101,8 @@ public final class ReportCommand {
         if (msg.startsWith(name)) {
             msg = msg.substring(name.length()).strip();
         }
+        // Jackson's location suffix: keep line and column, drop the redacted source description
+        msg = msg.replaceAll("\\s*at \\[Source: [^\\]]*?(line: \\d+, column: \\d+)\\]", " (at $1)");
         msg = msg.replaceAll("\\s+", " ").strip();
         if (msg.isEmpty()) {
             msg = e.getClass().getSimpleName();

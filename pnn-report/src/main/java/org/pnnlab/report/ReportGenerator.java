@@ -4,7 +4,11 @@ import static org.pnnlab.report.Html.DASH;
 import static org.pnnlab.report.Html.esc;
 import static org.pnnlab.report.Html.escOrDash;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -30,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * and no script needed to read it (a small inline script only makes table columns sortable by clicking).
  * Every string taken from a run is HTML-escaped.
  *
- * <p>Values a run record may lack (a field missing from an old or hand-edited {@code run.json}) are shown as
- * a dash rather than failing the report.
+ * <p>Optional values a run record may lack (final metrics, finish time, environment details) are shown as
+ * a dash rather than failing the report; a {@code run.json} missing a required field is rejected when read
+ * (see {@link ReportCommand#load}).
  */
 public final class ReportGenerator {
     private static final Logger LOG = LoggerFactory.getLogger(ReportGenerator.class);
@@ -41,6 +46,15 @@ public final class ReportGenerator {
 
     /** Header of the column showing the original code's smoothed monitor. */
     static final String LEGACY_HEADER = "Legacy smoothed monitor (not test accuracy)";
+
+    /**
+     * A run still marked {@code running} whose record was last rewritten longer ago than this before the
+     * report's generation time is shown as stale: its process was most likely killed.
+     */
+    static final Duration STALE_AFTER = Duration.ofHours(1);
+
+    private static final DateTimeFormatter SHOWN_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx",
+            Locale.ROOT);
 
     private static final Comparator<RunRecord> ORDER = Comparator
             .comparing((RunRecord r) -> nz(r.experiment()))
@@ -61,7 +75,8 @@ public final class ReportGenerator {
      *
      * @param runs the runs to show, in any order (rows are sorted by experiment, layer, then seed)
      * @param warnings problems to list in the report, e.g. files that could not be read
-     * @param generatedAt the time printed in the header
+     * @param generatedAt the time printed in the header, and the reference for telling a stale {@code running}
+     *     run (last updated more than {@link #STALE_AFTER} before it) from a live one
      */
     public static String render(List<RunRecord> runs, List<String> warnings, ZonedDateTime generatedAt) {
         List<RunRecord> sorted = new ArrayList<>(runs);
@@ -79,7 +94,7 @@ public final class ReportGenerator {
         header(b, sorted, warnings, generatedAt);
         b.append("<main>\n");
         warnings(b, warnings);
-        runTable(b, sorted, anyCondition);
+        runTable(b, sorted, anyCondition, generatedAt);
         groupTable(b, sorted, anyCondition);
         charts(b, sorted, labels);
         environment(b, sorted);
@@ -98,7 +113,8 @@ public final class ReportGenerator {
         Map<String, Integer> byStatus = new LinkedHashMap<>();
         for (RunRecord r : runs) {
             experiments.add(nz(r.experiment()));
-            byStatus.merge(nz(r.status()), 1, Integer::sum);
+            byStatus.merge(staleSince(r, generatedAt) != null ? "running (stale)" : nz(r.status()), 1,
+                    Integer::sum);
         }
         b.append("<header>\n<h1>PNN Lab \u2014 run comparison</h1>\n<p class=\"meta\"><strong>")
                 .append(runs.size()).append(runs.size() == 1 ? " run" : " runs").append("</strong> in ")
@@ -114,7 +130,7 @@ public final class ReportGenerator {
         b.append(" \u00b7 generated <time datetime=\"")
                 .append(esc(generatedAt.truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)))
                 .append("\">")
-                .append(esc(generatedAt.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx", Locale.ROOT))))
+                .append(esc(generatedAt.format(SHOWN_TIME)))
                 .append("</time>");
         if (!warnings.isEmpty()) {
             b.append(" \u00b7 <a href=\"#warnings\">").append(warnings.size())
@@ -134,7 +150,8 @@ public final class ReportGenerator {
         b.append("</ul>\n</section>\n");
     }
 
-    private static void runTable(StringBuilder b, List<RunRecord> runs, boolean withCondition) {
+    private static void runTable(StringBuilder b, List<RunRecord> runs, boolean withCondition,
+                                 ZonedDateTime generatedAt) {
         b.append("<section id=\"runs\">\n<h2>Runs</h2>\n");
         if (runs.isEmpty()) {
             b.append("<p class=\"note\">No runs to show.</p>\n</section>\n");
@@ -148,7 +165,7 @@ public final class ReportGenerator {
         b.append("<th>Dataset</th><th>Model</th><th class=\"num\">Seed</th><th>Status</th>")
                 .append("<th class=\"num\">Parameters<br><span class=\"sub\">trainable</span></th>")
                 .append("<th class=\"num\">Fixed values<br><span class=\"sub\">stored, untrained</span></th>")
-                .append("<th class=\"num\">Epochs<br><span class=\"sub\">completed</span></th>")
+                .append("<th class=\"num\">Epochs<br><span class=\"sub\">done/planned</span></th>")
                 .append("<th class=\"num\">Final test accuracy</th>")
                 .append("<th class=\"num\">Best test accuracy<br><span class=\"sub\">(epoch)</span></th>")
                 .append("<th class=\"num legacy\">").append(esc(LEGACY_HEADER))
@@ -166,11 +183,11 @@ public final class ReportGenerator {
             b.append("<td>").append(escOrDash(r.dataset())).append("</td>");
             b.append("<td>").append(escOrDash(r.model())).append("</td>");
             numCell(b, r.seed(), Long.toString(r.seed()));
-            b.append("<td><span class=\"status ").append(statusClass(r.status())).append("\">")
-                    .append(escOrDash(r.status())).append("</span></td>");
+            statusCell(b, r, generatedAt);
             numCell(b, r.parameterCount(), Html.thousands(r.parameterCount()));
             numCell(b, r.fixedParameterCount(), Html.thousands(r.fixedParameterCount()));
-            numCell(b, epochs(r).size(), Integer.toString(epochs(r).size()));
+            int done = epochs(r).size();
+            numCell(b, done, done + "/" + (r.plannedEpochs() > 0 ? Integer.toString(r.plannedEpochs()) : DASH));
 
             Double finalAcc = f == null ? null : f.testAccuracy();
             if (finalAcc == null || !Double.isFinite(finalAcc)) {
@@ -254,8 +271,8 @@ public final class ReportGenerator {
                 if (f != null) {
                     finals.add(f.testAccuracy());
                     bests.add(f.bestTestAccuracy());
-                    if (f.legacySmoothedAccuracy() != null) {
-                        legacies.add(f.legacySmoothedAccuracy());
+                    if (f.bestLegacySmoothedAccuracy() != null) {
+                        legacies.add(f.bestLegacySmoothedAccuracy());
                     }
                 }
             }
@@ -330,7 +347,8 @@ public final class ReportGenerator {
         b.append("<section id=\"environment\">\n<details>\n<summary>Environment of each run</summary>\n")
                 .append("<div class=\"table-wrap\"><table class=\"data\">\n<thead><tr><th>Run id</th><th>Java</th>")
                 .append("<th>OS</th><th class=\"num\">CPUs</th><th>ND4J backend</th><th>BLAS</th>")
-                .append("<th>Git commit</th><th>PNN version</th><th>Started</th><th>Finished</th></tr></thead>\n")
+                .append("<th>Git commit</th><th>PNN version</th><th>Started</th><th>Last update</th>")
+                .append("<th>Finished</th></tr></thead>\n")
                 .append("<tbody>\n");
         for (RunRecord r : runs) {
             EnvironmentInfo env = r.environment();
@@ -349,6 +367,7 @@ public final class ReportGenerator {
                         .append("<td>").append(escOrDash(env.pnnVersion())).append("</td>");
             }
             b.append("<td>").append(escOrDash(r.startedAt())).append("</td>")
+                    .append("<td>").append(escOrDash(r.updatedAt())).append("</td>")
                     .append("<td>").append(escOrDash(r.finishedAt())).append("</td></tr>\n");
         }
         b.append("</tbody>\n</table></div>\n</details>\n</section>\n");
@@ -410,8 +429,8 @@ public final class ReportGenerator {
 
     private static @Nullable Double legacyBest(RunRecord r) {
         FinalMetrics f = r.finalMetrics();
-        if (f != null && f.legacySmoothedAccuracy() != null) {
-            return f.legacySmoothedAccuracy();
+        if (f != null && f.bestLegacySmoothedAccuracy() != null) {
+            return f.bestLegacySmoothedAccuracy();
         }
         return epochs(r).stream().map(EpochRecord::legacySmoothedAccuracy).filter(Objects::nonNull)
                 .filter(d -> Double.isFinite(d)).max(Double::compare).orElse(null);
@@ -419,6 +438,58 @@ public final class ReportGenerator {
 
     private static List<EpochRecord> epochs(RunRecord r) {
         return r.epochs() == null ? List.of() : r.epochs();
+    }
+
+    /**
+     * The status badge. A {@code running} run whose last update is more than {@link #STALE_AFTER} before the
+     * generation time reads "running (stale: last update ...)", so a killed run does not pass for a live one.
+     */
+    private static void statusCell(StringBuilder b, RunRecord r, ZonedDateTime generatedAt) {
+        Instant stale = staleSince(r, generatedAt);
+        if (stale == null) {
+            b.append("<td><span class=\"status ").append(statusClass(r.status())).append("\">")
+                    .append(escOrDash(r.status())).append("</span></td>");
+            return;
+        }
+        ZonedDateTime at = stale.atZone(generatedAt.getZone());
+        b.append("<td><span class=\"status stale\" title=\"still marked running, but its record has not been ")
+                .append("updated for more than ").append(STALE_AFTER.toHours())
+                .append(" h before this report; the run was probably killed\">")
+                .append(esc(r.status())).append(" (stale: last update <time datetime=\"")
+                .append(esc(stale.toString())).append("\">").append(esc(at.format(SHOWN_TIME)))
+                .append("</time>)</span></td>");
+    }
+
+    /**
+     * The last update of a run that is marked {@code running} but was last updated more than
+     * {@link #STALE_AFTER} before {@code generatedAt}; null for any other run, or when the time cannot be read.
+     */
+    static @Nullable Instant staleSince(RunRecord r, ZonedDateTime generatedAt) {
+        if (!RunRecord.RUNNING.equals(r.status())) {
+            return null;
+        }
+        Instant updated = parseInstant(r.updatedAt());
+        if (updated == null) {
+            return null;
+        }
+        return Duration.between(updated, generatedAt.toInstant()).compareTo(STALE_AFTER) > 0 ? updated : null;
+    }
+
+    /** An ISO-8601 instant ({@code 2025-01-01T00:00:00Z}) or offset date-time; null if neither. */
+    private static @Nullable Instant parseInstant(@Nullable String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(s.strip());
+        } catch (DateTimeParseException e) {
+            try {
+                return OffsetDateTime.parse(s.strip()).toInstant();
+            } catch (DateTimeParseException e2) {
+                LOG.debug("cannot read time '{}'", s);
+                return null;
+            }
+        }
     }
 
     private static String statusClass(@Nullable String status) {
@@ -501,6 +572,7 @@ public final class ReportGenerator {
             .status.interrupted { background: #fff0d6; color: #8a5300; }
             .status.failed { background: #fde3e3; color: #9b1c1c; }
             .status.running { background: #e1edfa; color: #1f5f99; }
+            .status.stale { background: #fde3e3; color: #9b1c1c; white-space: normal; }
             .status.unknown { background: #eceff2; color: #4b5560; }
             .note { color: var(--muted); font-size: 0.85rem; max-width: 75em; }
             .warnings { margin-top: 24px; padding: 4px 18px 8px; background: var(--warn-bg);

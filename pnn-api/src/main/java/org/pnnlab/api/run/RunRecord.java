@@ -15,17 +15,19 @@ import org.jspecify.annotations.Nullable;
  * @param schemaVersion {@link #SCHEMA_VERSION} when written by this version
  * @param status one of {@code running}, {@code completed}, {@code interrupted}, {@code failed}
  * @param layer the id of the layer plugin under test (the one the experiment varies)
+ * @param plannedEpochs epochs the run was asked for
  * @param parameterCount trainable parameters
  * @param fixedParameterCount stored but untrained values (noise masks, fixed binary filters)
  * @param configuration every setting the run used: experiment, model, layer, optimizer and data options
  * @param finalMetrics the outcome; null until the run has finished
+ * @param updatedAt when the record was last rewritten (a "running" record that is old was killed)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunRecord(int schemaVersion, String runId, String experiment, String status, String layer, long seed,
-                        String dataset, String model, long parameterCount, long fixedParameterCount,
+                        String dataset, String model, int plannedEpochs, long parameterCount, long fixedParameterCount,
                         Map<String, Object> configuration, EnvironmentInfo environment, List<EpochRecord> epochs,
                         @JsonProperty("final") @Nullable FinalMetrics finalMetrics, double wallTimeSeconds,
-                        String startedAt, @Nullable String finishedAt) {
+                        String startedAt, String updatedAt, @Nullable String finishedAt) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -35,6 +37,11 @@ public record RunRecord(int schemaVersion, String runId, String experiment, Stri
     public static final String FAILED = "failed";
 
     public RunRecord {
+        for (Object[] f : new Object[][]{{"runId", runId}, {"experiment", experiment}, {"status", status},
+                {"layer", layer}, {"dataset", dataset}, {"model", model}, {"configuration", configuration},
+                {"environment", environment}, {"epochs", epochs}, {"startedAt", startedAt}, {"updatedAt", updatedAt}}) {
+            if (f[1] == null) throw new IllegalArgumentException("run record has no '" + f[0] + "'");
+        }
         configuration = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(configuration));
         epochs = List.copyOf(epochs);
     }
@@ -42,16 +49,16 @@ public record RunRecord(int schemaVersion, String runId, String experiment, Stri
     public RunRecord withEpoch(EpochRecord e, double wallTimeSeconds) {
         List<EpochRecord> list = new ArrayList<>(epochs);
         list.add(e);
-        return new RunRecord(schemaVersion, runId, experiment, status, layer, seed, dataset, model, parameterCount,
-                fixedParameterCount, configuration, environment, list, finalMetrics, wallTimeSeconds, startedAt,
-                finishedAt);
+        return new RunRecord(schemaVersion, runId, experiment, status, layer, seed, dataset, model, plannedEpochs,
+                parameterCount, fixedParameterCount, configuration, environment, list, finalMetrics, wallTimeSeconds,
+                startedAt, java.time.Instant.now().toString(), finishedAt);
     }
 
     public RunRecord finish(String newStatus, @Nullable FinalMetrics metrics, double wallTimeSeconds,
                             String finishedAt) {
-        return new RunRecord(schemaVersion, runId, experiment, newStatus, layer, seed, dataset, model, parameterCount,
-                fixedParameterCount, configuration, environment, epochs, metrics, wallTimeSeconds, startedAt,
-                finishedAt);
+        return new RunRecord(schemaVersion, runId, experiment, newStatus, layer, seed, dataset, model, plannedEpochs,
+                parameterCount, fixedParameterCount, configuration, environment, epochs, metrics, wallTimeSeconds,
+                startedAt, finishedAt, finishedAt);
     }
 
     /** Best per-epoch test accuracy so far, or NaN with no epochs. */

@@ -48,8 +48,13 @@ public final class RunStore {
         JsonNode tree;
         try {
             tree = MAPPER.readTree(runJson.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var loc = e.getLocation();
+            throw new PnnException(runJson + " is not valid JSON (" + e.getOriginalMessage()
+                    + (loc != null ? ", at line " + loc.getLineNr() + " column " + loc.getColumnNr() : "")
+                    + "); it may have been edited or damaged", e);
         } catch (IOException e) {
-            throw new PnnException(runJson + " is not a readable run record: " + e.getMessage(), e);
+            throw new PnnException(runJson + " cannot be read: " + e.getMessage(), e);
         }
         if (tree == null || !tree.isObject()) {
             throw new PnnException(runJson + " is not a run record (it is not a JSON object)");
@@ -64,8 +69,14 @@ public final class RunStore {
         }
         try {
             return MAPPER.treeToValue(tree, RunRecord.class);
-        } catch (IOException e) {
-            throw new PnnException(runJson + " does not match the run schema: " + e.getMessage(), e);
+        } catch (IOException | IllegalArgumentException e) {
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+            Throwable root = e;
+            while (root.getCause() != null) root = root.getCause();
+            if (root instanceof IllegalArgumentException && root.getMessage() != null) msg = root.getMessage();
+            int cut = msg.indexOf("\n");
+            if (cut > 0) msg = msg.substring(0, cut);
+            throw new PnnException(runJson + " does not match the run schema: " + msg, e);
         }
     }
 

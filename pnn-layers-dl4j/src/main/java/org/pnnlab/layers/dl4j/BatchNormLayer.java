@@ -19,9 +19,11 @@ import org.pnnlab.api.PnnException;
 
 /** Runtime of {@link BatchNorm}. */
 public class BatchNormLayer extends BaseLayer<BatchNorm> {
+    // per-channel vectors kept (detached from workspaces) between the forward and the backward pass
     private INDArray cachedMean;
     private INDArray cachedInvStd;
-    private INDArray cachedPreAct;
+    private INDArray cachedScale;
+    private INDArray cachedShift;
     private boolean cachedTraining;
 
     public BatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -72,19 +74,24 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         INDArray scale = gamma.mul(invStd);
         INDArray shift = beta.sub(mean.mul(scale));
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
+        affine(x, scale, shift, out);
+        cachedMean = mean.detach();
+        cachedInvStd = invStd.detach();
+        cachedScale = scale.detach();
+        cachedShift = shift.detach();
+        cachedTraining = training;
+        if (!(conf.getActivationFn() instanceof ActivationIdentity)) conf.getActivationFn().getActivation(out, training);
+        return out;
+    }
+
+    /** out = x * scale + shift, per channel (dimension 1). */
+    private static void affine(INDArray x, INDArray scale, INDArray shift, INDArray out) {
         if (x.rank() == 4) {
             Nd4j.getExecutioner().exec(new BroadcastMulOp(x, scale, out, 1));
             Nd4j.getExecutioner().exec(new BroadcastAddOp(out, shift, out, 1));
         } else {
             out.assign(x.mulRowVector(scale).addiRowVector(shift));
         }
-        cachedMean = mean;
-        cachedInvStd = invStd;
-        cachedTraining = training;
-        boolean identity = conf.getActivationFn() instanceof ActivationIdentity;
-        cachedPreAct = identity ? null : out.dup();
-        if (!identity) conf.getActivationFn().getActivation(out, training);
-        return out;
     }
 
     @Override
@@ -92,8 +99,12 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         assertInputSet(true);
         BatchNorm conf = layerConf();
         INDArray x = input.castTo(dataType);
-        INDArray g = cachedPreAct == null ? epsilon
-                : conf.getActivationFn().backprop(cachedPreAct, epsilon).getFirst();
+        INDArray g = epsilon;
+        if (!(conf.getActivationFn() instanceof ActivationIdentity)) {
+            INDArray pre = Nd4j.createUninitialized(dataType, x.shape(), 'c');
+            affine(x, cachedScale, cachedShift, pre);
+            g = conf.getActivationFn().backprop(pre, epsilon).getFirst();
+        }
         int[] dims = reduceDims(x);
         INDArray gamma = getParam(BatchNorm.GAMMA);
         boolean cnn = x.rank() == 4;
@@ -159,7 +170,8 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         super.clear();
         cachedMean = null;
         cachedInvStd = null;
-        cachedPreAct = null;
+        cachedScale = null;
+        cachedShift = null;
     }
 
     @Override

@@ -1,0 +1,139 @@
+package org.pnnlab.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Adam;
+import org.pnnlab.api.LayerContext;
+import org.pnnlab.api.LayerPlugin;
+import org.pnnlab.api.LayerRegistry;
+import org.pnnlab.api.PnnException;
+import org.pnnlab.layers.dl4j.PerturbationCore;
+import org.pnnlab.layers.testing.LayerContracts;
+
+class LayerPluginContractTest {
+    static final InputType.InputTypeConvolutional IN = (InputType.InputTypeConvolutional) InputType.convolutional(5, 5, 2);
+
+    static Stream<Arguments> configs() {
+        return Stream.of(
+                Arguments.of("conv", Map.of()),
+                Arguments.of("conv", Map.of("kernel", 5, "stride", 2, "bias", true, "act", "tanh")),
+                Arguments.of("perturbation", Map.of()),
+                Arguments.of("perturbation", Map.of("nmasks", 3, "unique_masks", false, "train_masks", true,
+                        "mix_maps", true, "act", "sigmoid")),
+                Arguments.of("perturbation", Map.of("nmasks", 2, "noise_type", "normal", "level", 0.2, "use_act", false,
+                        "act", "elu")),
+                Arguments.of("perturbation", Map.of("filter_size", 1)));
+    }
+
+    static List<Layer> build(String id, Map<String, ?> params) {
+        LayerPlugin p = LayerRegistry.load().get(id);
+        return p.create(params, LayerContext.of("s", (int) IN.getChannels(), 4, 5, 5, 99)).layers();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("configs")
+    void gradientCheck(String id, Map<String, ?> params) {
+        LayerContracts.gradientCheck(build(id, params), IN);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("configs")
+    void jsonRoundTrip(String id, Map<String, ?> params) {
+        LayerContracts.jsonRoundTrip(build(id, params), IN);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("configs")
+    void serializerRoundTrip(String id, Map<String, ?> params, @TempDir File dir) {
+        LayerContracts.serializerRoundTrip(build(id, params), IN, dir);
+    }
+
+    @Test
+    void registryFindsBothPluginsAndRejectsUnknownIds() {
+        LayerRegistry r = LayerRegistry.load();
+        assertTrue(r.ids().containsAll(List.of("conv", "perturbation")));
+        PnnException e = assertThrows(PnnException.class, () -> r.get("convolution"));
+        assertTrue(e.getMessage().contains("known layers") && e.getMessage().contains("perturbation"), e.getMessage());
+    }
+
+    @Test
+    void duplicateIdsAreRejectedNamingBothClasses() {
+        PnnException e = assertThrows(PnnException.class,
+                () -> LayerRegistry.of(List.of(new ConvPlugin(), new ConvPlugin())));
+        assertTrue(e.getMessage().contains("'conv'") && e.getMessage().contains(ConvPlugin.class.getName()), e.getMessage());
+    }
+
+    @Test
+    void masksAreFixedDuringTrainingAndFollowTheSeed() {
+        List<Layer> layers = build("perturbation", Map.of("nmasks", 2));
+        MultiLayerNetwork net = LayerContracts.network(layers, IN, 3, new Adam(1e-2), 1);
+        INDArray noise = net.getLayer(0).getParam(PerturbationCore.NOISE).dup();
+        INDArray w = net.getLayer(0).getParam(PerturbationCore.WEIGHT).dup();
+        DataSet ds = LayerContracts.randomData(IN, 6, 3, 3);
+        for (int i = 0; i < 5; i++) net.fit(ds);
+        assertEquals(noise, net.getLayer(0).getParam(PerturbationCore.NOISE), "masks changed in training");
+        assertNotEquals(w, net.getLayer(0).getParam(PerturbationCore.WEIGHT), "weights did not train");
+        // same mask seed -> same masks, whatever the network seed; another slot seed -> other masks
+        MultiLayerNetwork again = LayerContracts.network(layers, IN, 3, new Adam(1e-2), 777);
+        assertEquals(noise, again.getLayer(0).getParam(PerturbationCore.NOISE));
+        List<Layer> other = new PerturbationPlugin().create(Map.of("nmasks", 2), LayerContext.of("s", 2, 4, 5, 5, 100)).layers();
+        assertNotEquals(noise, LayerContracts.network(other, IN, 3, new Adam(1e-2), 1).getLayer(0).getParam(PerturbationCore.NOISE));
+        // uniform masks are U(-1, 1), stored unscaled
+        assertTrue(noise.maxNumber().doubleValue() <= 1 && noise.minNumber().doubleValue() >= -1);
+        assertTrue(noise.maxNumber().doubleValue() > 0.5 && noise.minNumber().doubleValue() < -0.5);
+    }
+
+    @Test
+    void trainableMasksDoTrain() {
+        List<Layer> layers = build("perturbation", Map.of("train_masks", true));
+        MultiLayerNetwork net = LayerContracts.network(layers, IN, 3, new Adam(1e-2), 1);
+        INDArray noise = net.getLayer(0).getParam(PerturbationCore.NOISE).dup();
+        net.fit(LayerContracts.randomData(IN, 6, 3, 3));
+        assertNotEquals(noise, net.getLayer(0).getParam(PerturbationCore.NOISE));
+    }
+
+    @Test
+    void invalidCombinationsAreRejectedWithTheRule() {
+        PerturbationPlugin p = new PerturbationPlugin();
+        PnnException e = assertThrows(PnnException.class,
+                () -> p.create(Map.of("nmasks", 4), LayerContext.of("layer1", 3, 128, 8, 8, 1)));
+        assertTrue(e.getMessage().contains("layer1") && e.getMessage().contains("128")
+                && e.getMessage().contains("multiple"), e.getMessage());
+        e = assertThrows(PnnException.class, () -> p.create(Map.of("noise_type", "cauchy"), LayerContext.of("a", 3, 6, 8, 8, 1)));
+        assertTrue(e.getMessage().contains("cauchy") && e.getMessage().contains("uniform"), e.getMessage());
+        e = assertThrows(PnnException.class, () -> p.create(Map.of("filter_size", 4), LayerContext.of("a", 3, 6, 8, 8, 1)));
+        assertTrue(e.getMessage().contains("filter_size=4"), e.getMessage());
+        e = assertThrows(PnnException.class, () -> p.create(Map.of("nmask", 4), LayerContext.of("a", 3, 6, 8, 8, 1)));
+        assertTrue(e.getMessage().contains("nmasks"), e.getMessage());
+        e = assertThrows(PnnException.class, () -> p.create(Map.of("level", "-1"), LayerContext.of("a", 3, 6, 8, 8, 1)));
+        assertTrue(e.getMessage().contains("level") && e.getMessage().contains("range"), e.getMessage());
+    }
+
+    @Test
+    void wrongInputSizeIsRejected() {
+        List<Layer> layers = build("perturbation", Map.of());
+        MultiLayerNetwork net = LayerContracts.network(layers, IN, 3, new Adam(1e-2), 1);
+        Exception e = assertThrows(Exception.class,
+                () -> net.output(org.nd4j.linalg.factory.Nd4j.rand(2, 2, 6, 6)));
+        Throwable t = e;
+        while (t.getCause() != null && !(t instanceof PnnException)) t = t.getCause();
+        assertTrue(t.getMessage().contains("[N, 2, 5, 5]"), t.getMessage());
+    }
+}

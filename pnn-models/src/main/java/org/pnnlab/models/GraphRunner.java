@@ -1,0 +1,109 @@
+package org.pnnlab.models;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Runs a single-input graph forward up to a chosen vertex and back-propagates an arbitrary gradient given at
+ * that vertex, returning the gradient with respect to the input and to every parameter. Used for input
+ * gradients (attacks) and reference checks; training uses DL4J's own {@code fit}.
+ */
+public final class GraphRunner {
+    private final ComputationGraph net;
+    private final Map<String, INDArray> activations = new LinkedHashMap<>();
+    private String target = "";
+
+    public GraphRunner(ComputationGraph net) {
+        this.net = net;
+        if (net.getConfiguration().getNetworkInputs().size() != 1) {
+            throw new IllegalArgumentException("GraphRunner supports graphs with one input");
+        }
+    }
+
+    /** Forward pass from the input to {@code vertex}; returns that vertex's activation. */
+    public INDArray forward(INDArray x, String vertex, boolean training) {
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        activations.clear();
+        target = vertex;
+        net.setInput(0, x); // preprocessors read the batch size from the graph's input
+        for (int idx : net.topologicalSortOrder()) {
+            GraphVertex v = net.getVertices()[idx];
+            String name = v.getVertexName();
+            INDArray out;
+            if (v.isInputVertex()) {
+                out = x;
+            } else {
+                VertexIndices[] ins = v.getInputVertices();
+                for (int i = 0; i < ins.length; i++) {
+                    String src = net.getVertices()[ins[i].getVertexIndex()].getVertexName();
+                    INDArray a = activations.get(src);
+                    if (a == null) throw new IllegalStateException("vertex " + name + " needs " + src + " first");
+                    v.setInput(i, a, mgr);
+                }
+                out = v.doForward(training, mgr);
+            }
+            activations.put(name, out);
+            if (name.equals(vertex)) return out;
+        }
+        throw new IllegalArgumentException("no vertex named " + vertex);
+    }
+
+    /** The activations of the last forward pass, by vertex name. */
+    public Map<String, INDArray> activations() {
+        return activations;
+    }
+
+    /**
+     * Back-propagates {@code gradAtTarget} (dL/d(target activation)) after {@link #forward}; returns dL/dx
+     * and puts parameter gradients into {@code paramGrads} as {@code vertex_param}.
+     */
+    public INDArray backward(INDArray gradAtTarget, Map<String, INDArray> paramGrads) {
+        if (net.getGradientsViewArray() == null) net.initGradientsView();
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        Map<String, INDArray> eps = new HashMap<>();
+        eps.put(target, gradAtTarget);
+        int[] order = net.topologicalSortOrder();
+        INDArray inputGrad = null;
+        for (int k = order.length - 1; k >= 0; k--) {
+            GraphVertex v = net.getVertices()[order[k]];
+            String name = v.getVertexName();
+            if (!activations.containsKey(name)) continue; // beyond the target
+            INDArray e = eps.get(name);
+            if (e == null) continue; // does not reach the target
+            if (v.isInputVertex()) {
+                inputGrad = e;
+                continue;
+            }
+            v.setEpsilon(e);
+            Pair<Gradient, INDArray[]> p = v.doBackward(false, mgr);
+            if (p.getFirst() != null) {
+                for (var g : p.getFirst().gradientForVariable().entrySet()) {
+                    paramGrads.put(name + "_" + g.getKey(), g.getValue().dup());
+                }
+            }
+            VertexIndices[] ins = v.getInputVertices();
+            for (int i = 0; i < ins.length; i++) {
+                INDArray gi = p.getSecond()[i];
+                if (gi == null) continue;
+                String src = net.getVertices()[ins[i].getVertexIndex()].getVertexName();
+                eps.merge(src, gi.dup(), INDArray::addi);
+            }
+        }
+        if (inputGrad == null) throw new IllegalStateException("the input does not reach " + target);
+        return inputGrad;
+    }
+
+    /** dL/dx for L = sum(activation(vertex) * g). */
+    public INDArray inputGradient(INDArray x, String vertex, INDArray g, boolean training) {
+        forward(x, vertex, training);
+        return backward(g, new HashMap<>());
+    }
+}
