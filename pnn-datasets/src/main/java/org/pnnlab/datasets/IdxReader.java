@@ -97,17 +97,20 @@ public final class IdxReader {
 
     private static void checkHeader(String source, byte[] content, int magic, int headerLength, String kind,
                                     String otherKind) {
+        // the magic number first: a swapped or foreign file is better reported as such than as "too short"
+        if (content.length >= 4) {
+            int found = readInt(content, 0);
+            if (found != magic) {
+                String hint = found == (magic == IMAGES_MAGIC ? LABELS_MAGIC : IMAGES_MAGIC)
+                        ? " This is an IDX " + otherKind + " file: the images and labels files seem to be swapped."
+                        : " This is not an IDX " + kind + " file (or it is corrupt): delete it and fetch it again.";
+                throw new PnnException(source + ": expected the IDX " + kind + " magic number " + hex(magic) + ", found "
+                        + hex(found) + "." + hint);
+            }
+        }
         if (content.length < headerLength) {
             throw new PnnException(source + ": expected an IDX " + kind + " file with a " + headerLength
                     + "-byte header, found only " + content.length + " bytes. " + FIX);
-        }
-        int found = readInt(content, 0);
-        if (found != magic) {
-            String hint = found == (magic == IMAGES_MAGIC ? LABELS_MAGIC : IMAGES_MAGIC)
-                    ? " This is an IDX " + otherKind + " file: the images and labels files seem to be swapped."
-                    : " This is not an IDX " + kind + " file (or it is corrupt): delete it and fetch it again.";
-            throw new PnnException(source + ": expected the IDX " + kind + " magic number " + hex(magic) + ", found "
-                    + hex(found) + "." + hint);
         }
     }
 

@@ -145,6 +145,11 @@ public record LabeledImages(String name, int count, int channels, int height, in
                 Arrays.copyOf(labels, keep), numClasses);
     }
 
+    /** The same images under another name (the arrays are shared, not copied). */
+    public LabeledImages withName(String newName) {
+        return new LabeledImages(newName, count, channels, height, width, pixels, labels, numClasses);
+    }
+
     /** The parts one after another; they must agree on image shape and number of classes. */
     public static LabeledImages concat(String name, List<LabeledImages> parts) {
         if (parts.isEmpty()) {

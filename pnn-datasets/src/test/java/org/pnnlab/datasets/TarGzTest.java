@@ -1,0 +1,127 @@
+package org.pnnlab.datasets;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pnnlab.api.PnnException;
+
+class TarGzTest {
+    @TempDir
+    Path tmp;
+
+    private static final String LONG_DIR = "a-folder-name-long-enough-that-the-path-does-not-fit-into-one-hundred-bytes/"
+            + "and-a-second-level/";
+
+    private static Map<String, byte[]> entries() {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("cifar-10-batches-bin/", new byte[0]);
+        entries.put("cifar-10-batches-bin/batches.meta.txt", "airplane\nautomobile\n".getBytes());
+        entries.put("cifar-10-batches-bin/data_batch_1.bin", Fixtures.cifar(1, 2, 3));
+        entries.put("cifar-10-batches-bin/empty.bin", new byte[0]);
+        entries.put("cifar-10-batches-bin/exactly-512.bin", new byte[512]);
+        entries.put(LONG_DIR + "file.txt", "deep".getBytes());
+        return entries;
+    }
+
+    @Test
+    void listsAndExtractsSelectedEntries() throws IOException {
+        Path archive = Fixtures.write(tmp.resolve("a.tar.gz"), Fixtures.gzip(Fixtures.tar(entries())));
+        Path out = tmp.resolve("out");
+
+        assertEquals(List.of("cifar-10-batches-bin/batches.meta.txt", "cifar-10-batches-bin/data_batch_1.bin",
+                "cifar-10-batches-bin/empty.bin", "cifar-10-batches-bin/exactly-512.bin", LONG_DIR + "file.txt"),
+                TarGz.list(archive));
+
+        Map<String, Path> got = TarGz.extract(archive, out, Set.of("cifar-10-batches-bin/data_batch_1.bin",
+                "cifar-10-batches-bin/exactly-512.bin", LONG_DIR + "file.txt", "not/in/archive"));
+
+        assertEquals(3, got.size());
+        assertArrayEquals(Fixtures.cifar(1, 2, 3), Files.readAllBytes(out.resolve("cifar-10-batches-bin/data_batch_1.bin")));
+        assertEquals(512, Files.size(out.resolve("cifar-10-batches-bin/exactly-512.bin")));
+        assertEquals("deep", Files.readString(out.resolve(LONG_DIR + "file.txt")));
+        assertFalse(Files.exists(out.resolve("cifar-10-batches-bin/batches.meta.txt")), "not selected");
+    }
+
+    @Test
+    void plainTarIsReadToo() {
+        Path archive = Fixtures.write(tmp.resolve("a.tar"), Fixtures.tar(entries()));
+
+        assertEquals(5, TarGz.list(archive).size());
+    }
+
+    @Test
+    void truncatedArchiveIsAnError() {
+        byte[] tar = Fixtures.tar(entries());
+        // cut inside the data of data_batch_1.bin, keep the gzip stream itself complete
+        Path archive = Fixtures.write(tmp.resolve("cut.tar.gz"), Fixtures.gzip(Arrays.copyOf(tar, 3000)));
+
+        PnnException e = assertThrows(PnnException.class, () -> TarGz.list(archive));
+
+        assertTrue(e.getMessage().contains(archive.toString()) && e.getMessage().contains("truncated"), e.getMessage());
+    }
+
+    @Test
+    void corruptHeaderIsAnError() {
+        byte[] tar = Fixtures.tar(entries());
+        tar[5] ^= 0x20; // change a character of the first name without fixing the checksum
+        Path archive = Fixtures.write(tmp.resolve("bad.tar.gz"), Fixtures.gzip(tar));
+
+        PnnException e = assertThrows(PnnException.class, () -> TarGz.list(archive));
+
+        assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+    }
+
+    @Test
+    void notGzipNorTarIsAnError() {
+        Path archive = Fixtures.write(tmp.resolve("page.tar.gz"), "<html>not found</html>".getBytes());
+
+        assertThrows(PnnException.class, () -> TarGz.list(archive));
+    }
+
+    @Test
+    void entryEscapingTheTargetIsRefused() {
+        Map<String, byte[]> evil = new LinkedHashMap<>();
+        evil.put("../escape.txt", "x".getBytes());
+        Path archive = Fixtures.write(tmp.resolve("evil.tar.gz"), Fixtures.gzip(Fixtures.tar(evil)));
+
+        assertThrows(PnnException.class, () -> TarGz.extract(archive, tmp.resolve("out"), Set.of("../escape.txt")));
+        assertFalse(Files.exists(tmp.resolve("escape.txt")));
+    }
+
+    /** An archive made by the system's tar (GNU or bsdtar), with a name that needs a long-name extension. */
+    @Test
+    void readsArchiveMadeBySystemTar() throws Exception {
+        Path tarTool = Path.of("/usr/bin/tar");
+        assumeTrue(Files.isExecutable(tarTool), "no /usr/bin/tar");
+        Path src = tmp.resolve("src");
+        String longName = "x".repeat(120) + ".bin"; // a single component of 124 bytes: no ustar prefix split possible
+        Fixtures.write(src.resolve("cifar-10-batches-bin/data_batch_1.bin"), Fixtures.cifar(5, 6));
+        Fixtures.write(src.resolve("cifar-10-batches-bin/" + longName), new byte[] {1, 2, 3});
+        Path archive = tmp.resolve("sys.tar.gz");
+        Process p = new ProcessBuilder(tarTool.toString(), "czf", archive.toString(), "-C", src.toString(),
+                "cifar-10-batches-bin").redirectErrorStream(true).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, new String(p.getInputStream().readAllBytes()));
+
+        Map<String, Path> got = TarGz.extract(archive, tmp.resolve("out"),
+                Set.of("cifar-10-batches-bin/data_batch_1.bin", "cifar-10-batches-bin/" + longName));
+
+        assertEquals(2, got.size());
+        assertArrayEquals(Fixtures.cifar(5, 6), Files.readAllBytes(got.get("cifar-10-batches-bin/data_batch_1.bin")));
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(got.get("cifar-10-batches-bin/" + longName)));
+    }
+}
