@@ -12,14 +12,24 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
+import org.nd4j.linalg.api.ops.impl.reduce.Moments;
+import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.pnnlab.api.PnnException;
 
-/** Runtime of {@link BatchNorm}. */
+/**
+ * Runtime of {@link BatchNorm}. Written to make few passes over the activation: the forward pass takes the
+ * batch moments in one op and applies a per-channel affine map; the backward pass needs only the two
+ * per-channel sums Σg and Σg·x, because with x̂ = (x − μ)·s (s = 1/√(σ² + ε)):
+ * <pre>
+ *   dβ = Σg,  dγ = s·(Σg·x − μ·Σg)
+ *   dx = γs·g                                   (evaluation: fixed statistics)
+ *   dx = γs·(g − x·(s·dγ/m) − (dβ/m − μ·s·dγ/m))  (training: batch statistics, m values per channel)
+ * </pre>
+ */
 public class BatchNormLayer extends BaseLayer<BatchNorm> {
-    // per-channel vectors kept (detached from workspaces) between the forward and the backward pass
+    // per-channel vectors kept (outside any workspace) from the forward to the backward pass
     private INDArray cachedMean;
     private INDArray cachedInvStd;
     private INDArray cachedScale;
@@ -61,37 +71,50 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
                         + "channel in training (got input " + java.util.Arrays.toString(x.shape())
                         + "); use a batch size of at least 2");
             }
-            mean = x.mean(dims);
-            var = x.var(false, dims);
+            INDArray[] mv = Nd4j.exec(new Moments(x, dims)); // mean and biased variance
+            mean = mv[0].reshape(x.size(1)).detach();
+            var = mv[1].reshape(x.size(1)).detach();
             double mom = conf.getMomentum();
             runMean.muli(1 - mom).addi(mean.mul(mom));
             runVar.muli(1 - mom).addi(var.mul(mom * count / (count - 1.0)));
         } else {
-            mean = runMean.dup();
-            var = runVar.dup();
+            mean = runMean.dup().detach();
+            var = runVar.dup().detach();
         }
         INDArray invStd = Transforms.pow(var.addi(conf.getEps()), -0.5, false);
-        INDArray scale = gamma.mul(invStd);
-        INDArray shift = beta.sub(mean.mul(scale));
+        INDArray scale = gamma.mul(invStd).detach();
+        INDArray shift = beta.sub(mean.mul(scale)).detach();
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
         affine(x, scale, shift, out);
-        cachedMean = mean.detach();
+        cachedMean = mean;
         cachedInvStd = invStd.detach();
-        cachedScale = scale.detach();
-        cachedShift = shift.detach();
+        cachedScale = scale;
+        cachedShift = shift;
         cachedTraining = training;
         if (!(conf.getActivationFn() instanceof ActivationIdentity)) conf.getActivationFn().getActivation(out, training);
         return out;
     }
 
-    /** out = x * scale + shift, per channel (dimension 1). */
-    private static void affine(INDArray x, INDArray scale, INDArray shift, INDArray out) {
+    /** out = x * a + b per channel (dimension 1); out may be x. */
+    private static INDArray affine(INDArray x, INDArray a, INDArray b, INDArray out) {
         if (x.rank() == 4) {
-            Nd4j.getExecutioner().exec(new BroadcastMulOp(x, scale, out, 1));
-            Nd4j.getExecutioner().exec(new BroadcastAddOp(out, shift, out, 1));
+            Nd4j.getExecutioner().exec(new BroadcastMulOp(x, a, out, 1));
+            Nd4j.getExecutioner().exec(new BroadcastAddOp(out, b, out, 1));
         } else {
-            out.assign(x.mulRowVector(scale).addiRowVector(shift));
+            if (out != x) out.assign(x);
+            out.muliRowVector(a).addiRowVector(b);
         }
+        return out;
+    }
+
+    private static INDArray scaleChannels(INDArray x, INDArray a, INDArray out) {
+        if (x.rank() == 4) {
+            Nd4j.getExecutioner().exec(new BroadcastMulOp(x, a, out, 1));
+        } else {
+            if (out != x) out.assign(x);
+            out.muliRowVector(a);
+        }
+        return out;
     }
 
     @Override
@@ -99,46 +122,28 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         assertInputSet(true);
         BatchNorm conf = layerConf();
         INDArray x = input.castTo(dataType);
+        int[] dims = reduceDims(x);
         INDArray g = epsilon;
         if (!(conf.getActivationFn() instanceof ActivationIdentity)) {
-            INDArray pre = Nd4j.createUninitialized(dataType, x.shape(), 'c');
-            affine(x, cachedScale, cachedShift, pre);
+            INDArray pre = affine(x, cachedScale, cachedShift, Nd4j.createUninitialized(dataType, x.shape(), 'c'));
             g = conf.getActivationFn().backprop(pre, epsilon).getFirst();
         }
-        int[] dims = reduceDims(x);
-        INDArray gamma = getParam(BatchNorm.GAMMA);
-        boolean cnn = x.rank() == 4;
-
-        INDArray xhat = Nd4j.createUninitialized(dataType, x.shape(), 'c');
-        if (cnn) {
-            Nd4j.getExecutioner().exec(new BroadcastSubOp(x, cachedMean, xhat, 1));
-            Nd4j.getExecutioner().exec(new BroadcastMulOp(xhat, cachedInvStd, xhat, 1));
-        } else {
-            xhat.assign(x.subRowVector(cachedMean).muliRowVector(cachedInvStd));
-        }
-        INDArray dBeta = g.sum(dims);
-        INDArray dGamma = g.mul(xhat).sum(dims);
+        INDArray sumG = g.sum(dims);
+        INDArray sumGX = Nd4j.getExecutioner().exec(new Dot(g, x, dims)).reshape(sumG.shape());
+        INDArray dBeta = sumG;
+        INDArray dGamma = sumGX.sub(cachedMean.mul(sumG)).muli(cachedInvStd);
+        INDArray coef = getParam(BatchNorm.GAMMA).mul(cachedInvStd);
 
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
-        INDArray coef = gamma.mul(cachedInvStd); // [C]
         if (cachedTraining) {
-            // dx = gamma*invStd/m * (m*g - sum(g) - xhat*sum(g*xhat))
             double m = x.length() / (double) x.size(1);
-            if (cnn) {
-                Nd4j.getExecutioner().exec(new BroadcastMulOp(xhat, dGamma.div(m), xhat, 1));
-                Nd4j.getExecutioner().exec(new BroadcastAddOp(xhat, dBeta.div(m), xhat, 1));
-                dx.assign(g).subi(xhat);
-                Nd4j.getExecutioner().exec(new BroadcastMulOp(dx, coef, dx, 1));
-            } else {
-                xhat.muliRowVector(dGamma.div(m)).addiRowVector(dBeta.div(m));
-                dx.assign(g).subi(xhat).muliRowVector(coef);
-            }
+            INDArray b = cachedInvStd.mul(dGamma).divi(m);
+            INDArray d = dBeta.div(m).subi(cachedMean.mul(b));
+            affine(x, b, d, dx);   // dx = x*b + d
+            dx.rsubi(g);           // dx = g - x*b - d
+            scaleChannels(dx, coef, dx);
         } else {
-            if (cnn) {
-                Nd4j.getExecutioner().exec(new BroadcastMulOp(g, coef, dx, 1));
-            } else {
-                dx.assign(g.mulRowVector(coef));
-            }
+            scaleChannels(g, coef, dx);
         }
 
         Gradient grad = new DefaultGradient();

@@ -1,0 +1,69 @@
+package org.pnnlab.api.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pnnlab.api.PnnException;
+
+class RunStoreTest {
+    static RunRecord sample() {
+        EnvironmentInfo env = new EnvironmentInfo("17", "v", "linux", 2, "cpu", "openblas", "abc", "dev");
+        return new RunRecord(RunRecord.SCHEMA_VERSION, "r1", "exp", RunRecord.RUNNING, "conv", 1, "mnist", "lenet", 3,
+                100, 5, Map.of("lr", 0.001), env, List.of(), null, 0, "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", null);
+    }
+
+    @Test
+    void roundTripKeepsEverything(@TempDir Path dir) {
+        RunRecord r = sample().withEpoch(EpochRecord.of(1, 0.5, 980, 1000, 12.5).withLegacySmoothedAccuracy(0.99), 13)
+                .finish(RunRecord.COMPLETED, new FinalMetrics(0.98, 980, 1000, 0.98, 1, 0.99), 14, "2026-01-01T00:01:00Z");
+        Path f = dir.resolve("run.json");
+        RunStore.write(f, r);
+        RunRecord back = RunStore.read(f);
+        assertEquals(r, back);
+        assertTrue(RunStore.toJson(r).contains("\"final\""), "outcome is stored under 'final'");
+        assertEquals(0.98, back.epochs().get(0).testAccuracy(), 0);
+    }
+
+    @Test
+    void damagedAndForeignFilesAreRejectedWithTheReason(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("run.json");
+        Files.writeString(f, "{\"schemaVersion\": 1, \"runId\": ", StandardCharsets.UTF_8);
+        PnnException e = assertThrows(PnnException.class, () -> RunStore.read(f));
+        assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("not valid JSON"), e.getMessage());
+        Files.writeString(f, "{\"schemaVersion\": 99}");
+        e = assertThrows(PnnException.class, () -> RunStore.read(f));
+        assertTrue(e.getMessage().contains("99") && e.getMessage().contains("newer"), e.getMessage());
+        Files.writeString(f, "{\"hello\": 1}");
+        e = assertThrows(PnnException.class, () -> RunStore.read(f));
+        assertTrue(e.getMessage().contains("schemaVersion"), e.getMessage());
+        String noLayer = RunStore.toJson(sample()).replace("\"layer\" : \"conv\",", "");
+        Files.writeString(f, noLayer);
+        e = assertThrows(PnnException.class, () -> RunStore.read(f));
+        assertTrue(e.getMessage().contains("'layer'"), e.getMessage());
+    }
+
+    @Test
+    void aFailedWriteLeavesTheOldFileWhole(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("run.json");
+        RunStore.write(f, sample());
+        String before = Files.readString(f);
+        assertThrows(RuntimeException.class, () -> AtomicFiles.write(f, out -> {
+            out.write("{\"partial\": ".getBytes(StandardCharsets.UTF_8));
+            throw new IOException("disk full");
+        }));
+        assertEquals(before, Files.readString(f));
+        try (var s = Files.list(dir)) {
+            assertEquals(1, s.count(), "no temporary file is left behind");
+        }
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+    }
+}

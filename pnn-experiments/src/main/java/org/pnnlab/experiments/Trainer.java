@@ -1,0 +1,286 @@
+package org.pnnlab.experiments;
+
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.pnnlab.api.LayerRegistry;
+import org.pnnlab.api.PnnException;
+import org.pnnlab.api.run.AtomicFiles;
+import org.pnnlab.api.run.EpochRecord;
+import org.pnnlab.api.run.FinalMetrics;
+import org.pnnlab.api.run.RunRecord;
+import org.pnnlab.api.run.RunStore;
+import org.pnnlab.datasets.DataDirs;
+import org.pnnlab.datasets.Datasets;
+import org.pnnlab.datasets.Split;
+import org.pnnlab.models.ModelFactory;
+import org.pnnlab.models.ModelRegistry;
+import org.pnnlab.models.ModelSpec;
+import org.pnnlab.models.ParamCounts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains one experiment with the user's options and saves the run: {@code run.json} after every epoch
+ * (atomically) and {@code model.zip} with the latest weights and updater state. Test accuracy is correct
+ * predictions over the whole test set; the original code's smoothed monitor is stored beside it under its
+ * own name.
+ */
+public final class Trainer {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    private final ExperimentSpec spec;
+    private final RunOptions options;
+    private final LayerRegistry layers;
+    private final ModelRegistry models;
+    private final Progress progress;
+
+    @Inject
+    public Trainer(ExperimentSpec spec, RunOptions options, LayerRegistry layers, ModelRegistry models,
+                   Progress progress) {
+        this.spec = spec;
+        this.options = options;
+        this.layers = layers;
+        this.models = models;
+        this.progress = progress;
+    }
+
+    /** The settings this run will use, after applying the user's overrides; validates them. */
+    public Resolved resolve() {
+        ExperimentSpec.Training t = spec.training();
+        int epochs = options.epochs() != null ? options.epochs() : t.epochs();
+        int batch = options.batchSize() != null ? options.batchSize() : t.batchSize();
+        double lr = options.learningRate() != null ? options.learningRate() : t.learningRate();
+        long seed = options.seed() != null ? options.seed() : t.seed();
+        if (epochs < 1) throw new PnnException("--epochs must be at least 1, got " + epochs);
+        if (batch < 2) throw new PnnException("--batch-size must be at least 2 (batch norm needs 2 values per channel), got " + batch);
+        if (!(lr > 0) || Double.isInfinite(lr)) throw new PnnException("--lr must be a positive number, got " + lr);
+        if (options.trainLimit() < 0) throw new PnnException("--train-limit must be >= 0, got " + options.trainLimit());
+        String layer = options.layer() != null ? options.layer() : spec.layer();
+        layers.get(layer); // unknown id -> error listing the known ones
+        Map<String, Object> layerParams = new LinkedHashMap<>(layer.equals(spec.layer()) ? spec.layerParams() : Map.of());
+        layerParams.putAll(options.layerParams());
+        layers.get(layer).params(layerParams); // validate now, before loading data
+        boolean all = spec.variedSlots() == ExperimentSpec.VariedSlots.ALL;
+        String first = all ? layer : spec.firstLayer();
+        Map<String, Object> firstParams = all ? layerParams : spec.firstLayerParams();
+        Map<String, Object> modelOptions = new LinkedHashMap<>(spec.modelOptions());
+        modelOptions.putAll(options.modelOptions());
+        String dataset = options.dataset() != null ? options.dataset() : spec.dataset();
+        models.get(spec.model());
+        return new Resolved(epochs, batch, lr, seed, layer, layerParams, first, firstParams, modelOptions, dataset);
+    }
+
+    /** Settings after the user's overrides. */
+    public record Resolved(int epochs, int batchSize, double learningRate, long seed, String layer,
+                           Map<String, Object> layerParams, String firstLayer, Map<String, Object> firstLayerParams,
+                           Map<String, Object> modelOptions, String dataset) {
+    }
+
+    /** Builds the network for these settings and data shape (float32, the experiment's optimiser). */
+    public ComputationGraph buildNetwork(Resolved r, int channels, int height, int width, int classes) {
+        ModelSpec ms = new ModelSpec(spec.model(), channels, height, width, classes, r.firstLayer(),
+                r.firstLayerParams(), r.layer(), r.layerParams(), r.modelOptions(), r.seed());
+        double wd = spec.training().weightDecay();
+        IUpdater updater = switch (spec.training().optimizer()) {
+            case "adam" -> new Adam(r.learningRate());
+            case "sgd" -> new Nesterovs(r.learningRate(), 0.9);
+            default -> throw new PnnException("unknown optimizer " + spec.training().optimizer());
+        };
+        NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder().seed(r.seed())
+                .dataType(DataType.FLOAT).updater(updater);
+        if (wd > 0) base.l2(wd).l2Bias(wd);
+        Nd4j.getRandom().setSeed(r.seed());
+        ComputationGraph net = new ComputationGraph(models.get(spec.model()).build(ms, layers, base));
+        net.init();
+        return net;
+    }
+
+    /** Runs the experiment; returns the run folder. */
+    public Path run() {
+        Resolved r = resolve();
+        Path dataDir = DataDirs.resolve(options.dataDir());
+        LOG.info("experiment {}: layer {}, dataset {}, {} epochs, batch {}, lr {}, seed {}", spec.name(), r.layer(),
+                r.dataset(), r.epochs(), r.batchSize(), r.learningRate(), r.seed());
+        Split data = Datasets.load(r.dataset(), dataDir, options.allowDownload());
+        var train = options.trainLimit() > 0 ? data.train().head(options.trainLimit()) : data.train();
+        var test = data.test();
+        int[] shape = {train.channels(), train.height(), train.width()};
+        INDArray trainX = train.features(data.normalization());
+        INDArray trainY = train.labelsOneHot();
+        INDArray testX = test.features(data.normalization());
+        INDArray testLabels = Evaluation.labelVector(test.labels());
+
+        ComputationGraph net = buildNetwork(r, shape[0], shape[1], shape[2], train.numClasses());
+        ParamCounts counts = ParamCounts.of(net);
+        LOG.info("model {}: {} trainable parameters, {} fixed values, {} statistics", spec.model(),
+                String.format(Locale.ROOT, "%,d", counts.trainable()), String.format(Locale.ROOT, "%,d", counts.fixed()),
+                String.format(Locale.ROOT, "%,d", counts.statistics()));
+
+        Path runDir = newRunDir(r);
+        Path runJson = runDir.resolve(RunStore.RUN_JSON);
+        Map<String, Object> config = configuration(r, train.count(), test.count());
+        String now = Instant.now().toString();
+        RunRecord record = new RunRecord(RunRecord.SCHEMA_VERSION, runDir.getFileName().toString(), spec.name(),
+                RunRecord.RUNNING, r.layer(), r.seed(), r.dataset(), spec.model(), r.epochs(), counts.trainable(),
+                counts.fixed(), config, Environment.probe(), List.of(), null, 0, now, now, null);
+        RunStore.write(runJson, record);
+        AtomicReference<RunRecord> current = new AtomicReference<>(record);
+        long started = System.nanoTime();
+        Thread hook = new Thread(() -> {
+            RunRecord last = current.get();
+            if (last.status().equals(RunRecord.RUNNING)) {
+                RunStore.write(runJson, last.finish(RunRecord.INTERRUPTED, null, (System.nanoTime() - started) / 1e9,
+                        Instant.now().toString()));
+            }
+        }, "pnn-run-interrupted");
+        Runtime.getRuntime().addShutdownHook(hook);
+        LOG.info("run folder {}", runDir);
+
+        try {
+            LegacySmoothedMonitor legacy = new LegacySmoothedMonitor(r.batchSize());
+            long n = trainX.size(0);
+            int batches = (int) ((n + r.batchSize() - 1) / r.batchSize());
+            for (int epoch = 1; epoch <= r.epochs(); epoch++) {
+                long t0 = System.nanoTime();
+                int[] order = permutation((int) n, r.seed(), epoch);
+                progress.start(String.format(Locale.ROOT, "epoch %d/%d", epoch, r.epochs()), batches);
+                double lossSum = 0;
+                for (int b = 0; b < batches; b++) {
+                    int from = b * r.batchSize();
+                    int to = (int) Math.min(n, from + (long) r.batchSize());
+                    int[] idx = java.util.Arrays.copyOfRange(order, from, to);
+                    INDArray x = Nd4j.pullRows(trainX, 1, idx).reshape(to - from, shape[0], shape[1], shape[2]);
+                    INDArray y = Nd4j.pullRows(trainY, 1, idx);
+                    net.fit(new DataSet(x, y));
+                    double loss = net.score();
+                    if (!Double.isFinite(loss)) {
+                        throw new PnnException("training diverged in epoch " + epoch + " (loss " + loss
+                                + "); try a smaller --lr");
+                    }
+                    lossSum += loss;
+                    progress.update(b + 1, String.format(Locale.ROOT, "loss %.4f", lossSum / (b + 1)));
+                }
+                double trainSecs = (System.nanoTime() - t0) / 1e9;
+                Evaluation ev = Evaluation.run(net, testX, testLabels, shape, r.batchSize());
+                double smoothed = legacy.epoch(ev.batchCorrect(), ev.batchSizes());
+                double secs = (System.nanoTime() - t0) / 1e9;
+                EpochRecord er = EpochRecord.of(epoch, lossSum / batches, ev.correct(), ev.total(), secs)
+                        .withLegacySmoothedAccuracy(smoothed / 100);
+                progress.finish(String.format(Locale.ROOT,
+                        "train loss %.4f, test accuracy %.2f%% (%d/%d), legacy smoothed monitor %.2f, %.1fs (train %.1fs)",
+                        er.trainLoss(), 100 * er.testAccuracy(), ev.correct(), ev.total(), smoothed, secs, trainSecs));
+                saveModel(net, runDir);
+                RunRecord next = current.get().withEpoch(er, (System.nanoTime() - started) / 1e9);
+                current.set(next);
+                RunStore.write(runJson, next);
+            }
+            RunRecord done = current.get();
+            EpochRecord last = done.epochs().get(done.epochs().size() - 1);
+            EpochRecord best = done.epochs().stream().max(java.util.Comparator.comparingDouble(EpochRecord::testAccuracy)).orElseThrow();
+            FinalMetrics fm = new FinalMetrics(last.testAccuracy(), last.testCorrect(), last.testTotal(),
+                    best.testAccuracy(), best.epoch(), legacy.best() / 100);
+            RunRecord fin = done.finish(RunRecord.COMPLETED, fm, (System.nanoTime() - started) / 1e9, Instant.now().toString());
+            current.set(fin);
+            RunStore.write(runJson, fin);
+            LOG.info("{} finished: test accuracy {} ({} of {}), best {} in epoch {}; {}", spec.name(),
+                    String.format(Locale.ROOT, "%.2f%%", 100 * fm.testAccuracy()), fm.testCorrect(), fm.testTotal(),
+                    String.format(Locale.ROOT, "%.2f%%", 100 * fm.bestTestAccuracy()), fm.bestEpoch(), runDir);
+            return runDir;
+        } catch (RuntimeException e) {
+            RunRecord failed = current.get().finish(RunRecord.FAILED, null, (System.nanoTime() - started) / 1e9,
+                    Instant.now().toString());
+            current.set(failed);
+            RunStore.write(runJson, failed);
+            throw e;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already shutting down; the hook records the interruption
+            }
+        }
+    }
+
+    private Map<String, Object> configuration(Resolved r, int trainCount, int testCount) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("experiment", spec.name());
+        c.put("dataset", r.dataset());
+        c.put("trainImages", trainCount);
+        c.put("testImages", testCount);
+        c.put("model", spec.model());
+        c.put("modelOptions", r.modelOptions());
+        c.put("firstLayer", r.firstLayer());
+        c.put("firstLayerParams", layers.get(r.firstLayer()).params(r.firstLayerParams()).asMap());
+        c.put("layer", r.layer());
+        c.put("layerParams", layers.get(r.layer()).params(r.layerParams()).asMap());
+        c.put("epochs", r.epochs());
+        c.put("batchSize", r.batchSize());
+        c.put("learningRate", r.learningRate());
+        c.put("optimizer", spec.training().optimizer());
+        c.put("weightDecay", spec.training().weightDecay());
+        c.put("seed", r.seed());
+        c.put("dataType", "float32");
+        c.put("dataOrder", "shuffled each epoch from the seed");
+        return c;
+    }
+
+    private Path newRunDir(Resolved r) {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String base = stamp + "-" + r.layer() + "-s" + r.seed();
+        Path parent = options.runsDir().resolve(spec.name());
+        try {
+            Files.createDirectories(parent);
+            for (int i = 1; ; i++) {
+                Path p = parent.resolve(i == 1 ? base : base + "-" + i);
+                try {
+                    return Files.createDirectory(p);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    // taken by a run started in the same second: try the next suffix
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new PnnException("cannot create a run folder under " + parent + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void saveModel(ComputationGraph net, Path runDir) {
+        AtomicFiles.write(runDir.resolve(RunStore.MODEL_ZIP), out -> ModelSerializer.writeModel(net, out, true));
+    }
+
+    /** The order of the training images in an epoch: a shuffle determined by the seed and the epoch. */
+    static int[] permutation(int n, long seed, int epoch) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+}

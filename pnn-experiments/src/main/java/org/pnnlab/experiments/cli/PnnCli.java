@@ -1,0 +1,280 @@
+package org.pnnlab.experiments.cli;
+
+import com.beust.jcommander.JCommander;
+import com.beust.jcommander.ParameterException;
+import com.google.inject.Guice;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.pnnlab.api.LayerPlugin;
+import org.pnnlab.api.LayerRegistry;
+import org.pnnlab.api.ParamSpec;
+import org.pnnlab.api.PnnException;
+import org.pnnlab.api.experiment.Experiment;
+import org.pnnlab.api.experiment.ExperimentRegistry;
+import org.pnnlab.datasets.DataDirs;
+import org.pnnlab.datasets.Datasets;
+import org.pnnlab.experiments.Bench;
+import org.pnnlab.experiments.CoreModule;
+import org.pnnlab.experiments.Progress;
+import org.pnnlab.experiments.RunOptions;
+import org.pnnlab.experiments.Trainer;
+import org.pnnlab.models.ModelFactory;
+import org.pnnlab.models.ModelRegistry;
+import org.pnnlab.models.ModelSpec;
+import org.pnnlab.models.ModelSummary;
+import org.pnnlab.report.ReportCommand;
+
+/**
+ * {@code pnn}: list, run, report, demo, model, data. Exit codes: 0 success, 2 a problem with what was asked
+ * (the message says what and how to fix it), 1 an internal error.
+ */
+public final class PnnCli {
+    private final PrintStream out;
+
+    PnnCli(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        StdoutFilter.install();
+        System.exit(new PnnCli(System.out).execute(args));
+    }
+
+    /** Runs the command line; returns the exit code. */
+    int execute(String... args) {
+        Options.Global global = new Options.Global();
+        Options.ListCmd list = new Options.ListCmd();
+        Options.Run run = new Options.Run();
+        Options.Report report = new Options.Report();
+        Options.Demo demo = new Options.Demo();
+        Options.Model model = new Options.Model();
+        Options.Data data = new Options.Data();
+        Options.BenchCmd bench = new Options.BenchCmd();
+        JCommander jc = JCommander.newBuilder().programName("pnn").addObject(global).addCommand("list", list)
+                .addCommand("run", run).addCommand("report", report).addCommand("demo", demo)
+                .addCommand("model", model).addCommand("data", data).addCommand("bench", bench).build();
+        boolean debug = List.of(args).contains("--debug");
+        try {
+            jc.parse(args);
+            String cmd = jc.getParsedCommand();
+            if (cmd != null) {
+                for (Object o : jc.getCommands().get(cmd).getObjects()) rejectUnknownOptions(o);
+            }
+            if (global.help || cmd == null) {
+                StringBuilder sb = new StringBuilder();
+                jc.getUsageFormatter().usage(sb);
+                out.print(sb);
+                return cmd == null && !global.help ? 2 : 0;
+            }
+            if (debug) System.setProperty("pnn.log.level", "debug");
+            return switch (cmd) {
+                case "list" -> list();
+                case "run" -> run(run);
+                case "report" -> report(report);
+                case "demo" -> demo(demo);
+                case "model" -> model(model);
+                case "data" -> data(data);
+                case "bench" -> bench(bench);
+                default -> throw new PnnException("unknown command " + cmd);
+            };
+        } catch (ParameterException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println("run 'pnn --help' for usage");
+            return 2;
+        } catch (PnnException e) {
+            System.err.println("error: " + e.getMessage());
+            if (debug) e.printStackTrace();
+            return 2;
+        } catch (RuntimeException | Error e) {
+            PnnException user = userCause(e);
+            if (user != null) {
+                System.err.println("error: " + user.getMessage());
+                if (debug) e.printStackTrace();
+                return 2;
+            }
+            System.err.println("internal error: " + e);
+            if (debug) e.printStackTrace();
+            else System.err.println("(run again with --debug for the stack trace)");
+            return 1;
+        }
+    }
+
+    /** JCommander hands unknown "--options" to the positional arguments; report them as what they are. */
+    private static void rejectUnknownOptions(Object command) {
+        for (java.lang.reflect.Field f : command.getClass().getDeclaredFields()) {
+            com.beust.jcommander.Parameter p = f.getAnnotation(com.beust.jcommander.Parameter.class);
+            if (p == null || p.names().length > 0 || f.getType() != List.class) continue;
+            try {
+                f.setAccessible(true);
+                for (Object v : (List<?>) f.get(command)) {
+                    if (v.toString().startsWith("-")) {
+                        throw new ParameterException("unknown option '" + v + "'; see 'pnn --help'");
+                    }
+                }
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** A user-facing error wrapped inside a library exception (e.g. thrown while DL4J builds a graph). */
+    private static PnnException userCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof PnnException p) return p;
+            if (c instanceof com.google.inject.ProvisionException pe && !pe.getErrorMessages().isEmpty()) {
+                Throwable inner = pe.getErrorMessages().iterator().next().getCause();
+                if (inner instanceof PnnException p) return p;
+            }
+        }
+        return null;
+    }
+
+    private int list() {
+        out.println("Experiments (pnn run NAME):");
+        for (Experiment e : ExperimentRegistry.load().all()) {
+            out.printf(Locale.ROOT, "  %-24s %s%n", e.name(), e.description());
+        }
+        out.println();
+        out.println("Layer plugins (--layer ID, --layer-opt name=value):");
+        for (LayerPlugin p : LayerRegistry.load().plugins()) {
+            out.printf(Locale.ROOT, "  %-24s %s%n", p.id(), p.description());
+            for (ParamSpec s : p.parameters()) {
+                out.printf(Locale.ROOT, "      %-18s %-8s default %-9s %-22s %s%n", s.name(),
+                        s.type().name().toLowerCase(Locale.ROOT), s.defaultValue(), s.allowed(), s.doc());
+            }
+        }
+        out.println();
+        out.println("Models (pnn model NAME):");
+        for (ModelFactory f : ModelRegistry.load().all()) {
+            out.printf(Locale.ROOT, "  %-24s %s%n", f.name(), f.description());
+        }
+        out.println();
+        out.println("Datasets (--dataset NAME, pnn data get NAME): " + String.join(", ", Datasets.names()));
+        return 0;
+    }
+
+    static RunOptions runOptions(Options.Run r) {
+        return new RunOptions(r.epochs, r.batchSize, r.lr, r.seed, r.layer, Options.pairs(r.layerOpts, "--layer-opt"),
+                Options.pairs(r.modelOpts, "--model-opt"), r.dataset, r.dataDir, r.runsDir, !r.noDownload, r.trainLimit);
+    }
+
+    private int run(Options.Run r) {
+        if (r.name.size() != 1) throw new ParameterException("run takes one experiment name; see 'pnn list'");
+        train(r.name.get(0), runOptions(r));
+        return 0;
+    }
+
+    static Path train(String experiment, RunOptions options) {
+        Experiment e = ExperimentRegistry.load().get(experiment);
+        Trainer t = Guice.createInjector(new CoreModule(options, Progress.auto()), e.module()).getInstance(Trainer.class);
+        return t.run();
+    }
+
+    private int report(Options.Report r) {
+        if (r.dir.size() > 1) throw new ParameterException("report takes one runs folder");
+        Path dir = Paths.get(r.dir.isEmpty() ? "runs" : r.dir.get(0));
+        Path outFile = r.output != null ? r.output : dir.resolve("report.html");
+        Path written = ReportCommand.write(dir, outFile);
+        out.println(written);
+        return 0;
+    }
+
+    private int demo(Options.Demo d) {
+        if (d.epochs < 1) throw new PnnException("--epochs must be at least 1, got " + d.epochs);
+        List<String[]> plan = new ArrayList<>();
+        plan.add(new String[]{"mnist-lenet-conv", null});
+        plan.add(new String[]{"mnist-lenet-perturb", null});
+        if (LayerRegistry.load().contains("lbc")) plan.add(new String[]{"mnist-lenet-perturb", "lbc"});
+        for (String[] p : plan) {
+            RunOptions o = new RunOptions(d.epochs, null, null, null, p[1], Map.of(), Map.of(), "mnist-subset", null,
+                    d.runsDir, false, 0);
+            train(p[0], o);
+        }
+        Path written = ReportCommand.write(d.runsDir, d.runsDir.resolve("report.html"));
+        out.println("report: " + written);
+        return 0;
+    }
+
+    private int model(Options.Model m) {
+        if (m.name.size() != 1) throw new ParameterException("model takes one model name; see 'pnn list'");
+        String[] dims = m.input.toLowerCase(Locale.ROOT).split("x");
+        int[] shape = new int[3];
+        try {
+            if (dims.length != 3) throw new NumberFormatException();
+            for (int i = 0; i < 3; i++) shape[i] = Integer.parseInt(dims[i]);
+        } catch (NumberFormatException e) {
+            throw new PnnException("--input must look like CxHxW (e.g. 1x28x28), got '" + m.input + "'");
+        }
+        Map<String, String> layerOpts = Options.pairs(m.layerOpts, "--layer-opt");
+        String first = m.firstLayer != null ? m.firstLayer : m.layer;
+        Map<String, Object> firstOpts = new HashMap<>(first.equals(m.layer) ? layerOpts : Map.of());
+        ModelSpec spec = new ModelSpec(m.name.get(0), shape[0], shape[1], shape[2], 10, first, firstOpts, m.layer,
+                Map.copyOf(layerOpts), Map.copyOf(Options.pairs(m.modelOpts, "--model-opt")), m.seed);
+        LayerRegistry layers = LayerRegistry.load();
+        ComputationGraph net = new ComputationGraph(ModelRegistry.load().get(spec.model()).build(spec, layers,
+                new NeuralNetConfiguration.Builder().seed(m.seed).dataType(DataType.FLOAT).updater(new NoOp())));
+        net.init();
+        out.printf(Locale.ROOT, "%s on %s, first slot %s, other slots %s%n", spec.model(), m.input, first, m.layer);
+        out.print(ModelSummary.of(net, InputType.convolutional(shape[1], shape[2], shape[0])).render());
+        return 0;
+    }
+
+    private int bench(Options.BenchCmd b) {
+        if (b.name.size() != 1) throw new ParameterException("bench takes one experiment name; see 'pnn list'");
+        if (b.iterations < 1 || b.warmup < 0 || b.batchSize < 2) {
+            throw new PnnException("bench needs --iterations >= 1, --warmup >= 0 and --batch-size >= 2");
+        }
+        RunOptions o = new RunOptions(null, b.batchSize, null, null, b.layer, Options.pairs(b.layerOpts, "--layer-opt"),
+                Options.pairs(b.modelOpts, "--model-opt"), null, null, Paths.get("runs"), false, 0);
+        Experiment e = ExperimentRegistry.load().get(b.name.get(0));
+        Trainer t = Guice.createInjector(new CoreModule(o, Progress.NONE), e.module()).getInstance(Trainer.class);
+        Trainer.Resolved r = t.resolve();
+        var ds = org.pnnlab.datasets.DatasetCatalog.standard().get(r.dataset());
+        int[] shape = {ds.channels(), ds.height(), ds.width()};
+        ComputationGraph net = t.buildNetwork(r, shape[0], shape[1], shape[2], ds.classNames().size());
+        Bench.Result res = Bench.trainStep(net, shape, ds.classNames().size(), b.batchSize, b.warmup, b.iterations);
+        out.printf(Locale.ROOT, "%s (layer %s, %s): %s%n", e.name(), r.layer(), String.join("x",
+                java.util.Arrays.stream(shape).mapToObj(Integer::toString).toList()), res);
+        return 0;
+    }
+
+    private int data(Options.Data d) {
+        if (d.args.isEmpty()) {
+            throw new ParameterException("data needs 'get NAME' or 'import NAME DIR'; datasets: "
+                    + String.join(", ", Datasets.names()));
+        }
+        Path dataDir = d.dataDir != null ? d.dataDir : DataDirs.resolve(null);
+        try {
+            Files.createDirectories(dataDir);
+        } catch (java.io.IOException e) {
+            throw new PnnException("cannot create the data folder " + dataDir + ": " + e.getMessage(), e);
+        }
+        String verb = d.args.get(0);
+        switch (verb) {
+            case "get", "download" -> {
+                if (d.args.size() != 2) throw new ParameterException("usage: pnn data get NAME");
+                Datasets.download(d.args.get(1), dataDir);
+                out.println(d.args.get(1) + " is in " + DataDirs.datasetDir(dataDir, d.args.get(1)) + " (checksums verified)");
+            }
+            case "import" -> {
+                if (d.args.size() != 3) throw new ParameterException("usage: pnn data import NAME DIR");
+                Datasets.importFrom(d.args.get(1), Paths.get(d.args.get(2)), dataDir);
+                out.println(d.args.get(1) + " imported into " + DataDirs.datasetDir(dataDir, d.args.get(1)) + " (checksums verified)");
+            }
+            default -> throw new ParameterException("unknown data action '" + verb + "'; use get or import");
+        }
+        return 0;
+    }
+}

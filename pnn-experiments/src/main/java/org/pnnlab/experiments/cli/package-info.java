@@ -1,0 +1,5 @@
+/** The {@code pnn} command line. */
+@NullMarked
+package org.pnnlab.experiments.cli;
+
+import org.jspecify.annotations.NullMarked;
