@@ -34,6 +34,32 @@ public final class Bench {
         }
     }
 
+    /** Forward (training mode) and backward time per vertex, in ms per iteration, slowest first. */
+    public static String profile(ComputationGraph net, int[] shape, int classes, int batch, int warmup, int iterations) {
+        Nd4j.getRandom().setSeed(7);
+        INDArray x = Nd4j.rand(DataType.FLOAT, batch, shape[0], shape[1], shape[2]).subi(0.5).muli(2);
+        org.pnnlab.models.GraphRunner r = new org.pnnlab.models.GraphRunner(net);
+        INDArray g = null;
+        for (int i = 0; i < warmup + iterations; i++) {
+            if (i == warmup) r.time(true);
+            INDArray logits = r.forward(x, org.pnnlab.models.ModelFactory.LOGITS, true);
+            if (g == null) g = Nd4j.rand(DataType.FLOAT, logits.shape());
+            r.backward(g, new java.util.HashMap<>());
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-16s %10s %10s%n", "vertex", "fwd ms", "bwd ms"));
+        double tf = 0, tb = 0;
+        var rows = new java.util.ArrayList<>(r.timings().entrySet());
+        rows.sort((a, b) -> Long.compare(b.getValue()[0] + b.getValue()[1], a.getValue()[0] + a.getValue()[1]));
+        for (var e : rows) {
+            double f = e.getValue()[0] / 1e6 / iterations, b = e.getValue()[1] / 1e6 / iterations;
+            tf += f;
+            tb += b;
+            sb.append(String.format(Locale.ROOT, "%-16s %10.2f %10.2f%n", e.getKey(), f, b));
+        }
+        sb.append(String.format(Locale.ROOT, "%-16s %10.2f %10.2f%n", "total", tf, tb));
+        return sb.toString();
+    }
+
     public static Result trainStep(ComputationGraph net, int[] shape, int classes, int batch, int warmup, int iterations) {
         Nd4j.getRandom().setSeed(7);
         INDArray x = Nd4j.rand(DataType.FLOAT, batch, shape[0], shape[1], shape[2]).subi(0.5).muli(2);

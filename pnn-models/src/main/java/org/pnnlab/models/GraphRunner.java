@@ -19,6 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class GraphRunner {
     private final ComputationGraph net;
     private final Map<String, INDArray> activations = new LinkedHashMap<>();
+    private final Map<String, long[]> nanos = new LinkedHashMap<>(); // vertex -> {forward, backward}
+    private boolean timing;
     private String target = "";
 
     public GraphRunner(ComputationGraph net) {
@@ -48,12 +50,25 @@ public final class GraphRunner {
                     if (a == null) throw new IllegalStateException("vertex " + name + " needs " + src + " first");
                     v.setInput(i, a, mgr);
                 }
+                long t0 = timing ? System.nanoTime() : 0;
                 out = v.doForward(training, mgr);
+                if (timing) nanos.computeIfAbsent(name, k -> new long[2])[0] += System.nanoTime() - t0;
             }
             activations.put(name, out);
             if (name.equals(vertex)) return out;
         }
         throw new IllegalArgumentException("no vertex named " + vertex);
+    }
+
+    /** Turns per-vertex timing on (and clears it). */
+    public void time(boolean on) {
+        timing = on;
+        nanos.clear();
+    }
+
+    /** Accumulated nanoseconds per vertex: {forward, backward}. */
+    public Map<String, long[]> timings() {
+        return nanos;
     }
 
     /** The activations of the last forward pass, by vertex name. */
@@ -83,7 +98,9 @@ public final class GraphRunner {
                 continue;
             }
             v.setEpsilon(e);
+            long t0 = timing ? System.nanoTime() : 0;
             Pair<Gradient, INDArray[]> p = v.doBackward(false, mgr);
+            if (timing) nanos.computeIfAbsent(name, kk -> new long[2])[1] += System.nanoTime() - t0;
             if (p.getFirst() != null) {
                 for (var g : p.getFirst().gradientForVariable().entrySet()) {
                     paramGrads.put(name + "_" + g.getKey(), g.getValue().dup());

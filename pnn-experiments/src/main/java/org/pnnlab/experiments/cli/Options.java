@@ -163,6 +163,9 @@ final class Options {
         @Parameter(names = "--warmup", description = "untimed iterations first")
         int warmup = 10;
 
+        @Parameter(names = "--profile", description = "also print forward/backward time per layer")
+        boolean profile;
+
         @Parameter(names = "--layer", description = "layer plugin for the varied slots")
         String layer;
 

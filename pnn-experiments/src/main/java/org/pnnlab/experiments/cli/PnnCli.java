@@ -244,6 +244,7 @@ public final class PnnCli {
         var ds = org.pnnlab.datasets.DatasetCatalog.standard().get(r.dataset());
         int[] shape = {ds.channels(), ds.height(), ds.width()};
         ComputationGraph net = t.buildNetwork(r, shape[0], shape[1], shape[2], ds.classNames().size());
+        if (b.profile) out.print(Bench.profile(net, shape, ds.classNames().size(), b.batchSize, b.warmup, b.iterations));
         Bench.Result res = Bench.trainStep(net, shape, ds.classNames().size(), b.batchSize, b.warmup, b.iterations);
         out.printf(Locale.ROOT, "%s (layer %s, %s): %s%n", e.name(), r.layer(), String.join("x",
                 java.util.Arrays.stream(shape).mapToObj(Integer::toString).toList()), res);
