@@ -11,7 +11,7 @@ import org.pnnlab.api.ParamSpec;
 import org.pnnlab.api.PnnException;
 import org.pnnlab.layers.dl4j.Activations;
 import org.pnnlab.layers.dl4j.BatchNorm;
-import org.pnnlab.layers.dl4j.SdConv2d;
+import org.pnnlab.layers.dl4j.Conv2d;
 
 /** {@code conv}: an ordinary convolution followed by batch normalisation and an activation. */
 public final class ConvPlugin implements LayerPlugin {
@@ -32,7 +32,7 @@ public final class ConvPlugin implements LayerPlugin {
 
     @Override
     public String description() {
-        return "ordinary KxK convolution + batch norm + activation (SameDiff conv2d, oneDNN on CPU)";
+        return "ordinary KxK convolution + batch norm + activation (libnd4j conv2d, oneDNN on CPU)";
     }
 
     @Override
@@ -55,8 +55,7 @@ public final class ConvPlugin implements LayerPlugin {
     /** The convolution + batch norm + activation block, shared with other plugins' ordinary-conv slots. */
     public static LayerBlock block(String name, long in, long out, int kernel, int stride, int padding, boolean bias,
                                    boolean batchNorm, String act) {
-        SdConv2d conv = SdConv2d.of(in, out, kernel, stride, padding, bias, -1);
-        conv.setLayerName(name + "_conv");
+        Conv2d conv = Conv2d.of(name + "_conv", in, out, kernel, stride, padding, bias, -1);
         Layer tail = batchNorm ? BatchNorm.of(name + "_bn", out, Activations.dl4j(act))
                 : new ActivationLayer.Builder().activation(Activations.dl4j(act)).name(name + "_act").build();
         return LayerBlock.of(conv, tail);

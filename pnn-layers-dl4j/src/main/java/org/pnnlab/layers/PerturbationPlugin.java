@@ -12,7 +12,7 @@ import org.pnnlab.api.PnnException;
 import org.pnnlab.layers.dl4j.Activations;
 import org.pnnlab.layers.dl4j.BatchNorm;
 import org.pnnlab.layers.dl4j.PerturbationCore;
-import org.pnnlab.layers.dl4j.SdConv2d;
+import org.pnnlab.layers.dl4j.Conv2d;
 
 /**
  * {@code perturbation}: the perturbation layer of Perturbative Neural Networks (CVPR'18) as reproduced by
@@ -80,9 +80,7 @@ public final class PerturbationPlugin implements LayerPlugin {
                 p.getString("noise_type"), p.getBoolean("use_act"), act, ctx.height(), ctx.width(), ctx.seed()));
         layers.add(BatchNorm.of(name + "_bn", ctx.outChannels(), Activations.dl4j(act)));
         if (p.getBoolean("mix_maps")) {
-            SdConv2d mix = SdConv2d.of(ctx.outChannels(), ctx.outChannels(), 1, 1, 0, true, -1);
-            mix.setLayerName(name + "_mix");
-            layers.add(mix);
+            layers.add(Conv2d.of(name + "_mix", ctx.outChannels(), ctx.outChannels(), 1, 1, 0, true, -1));
             layers.add(BatchNorm.of(name + "_mixbn", ctx.outChannels(), Activations.dl4j(act)));
         }
         return LayerBlock.of(layers);

@@ -49,6 +49,9 @@ public final class PnnCli {
 
     public static void main(String[] args) {
         StdoutFilter.install();
+        if ("off".equals(System.getenv("PNN_PERIODIC_GC"))) {
+            org.nd4j.linalg.factory.Nd4j.getMemoryManager().togglePeriodicGc(false);
+        }
         System.exit(new PnnCli(System.out).execute(args));
     }
 

@@ -1,0 +1,292 @@
+package org.pnnlab.layers.dl4j;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.pnnlab.api.PnnException;
+
+/**
+ * A 2D convolution (NCHW, no groups, dilation 1) that calls libnd4j's {@code conv2d} and {@code conv2d_bp}
+ * ops directly (oneDNN on the oneDNN builds). DL4J's {@code ConvolutionLayer} does not reach oneDNN in
+ * 1.0.0-M2.1, and a SameDiff layer pays for graph execution on every call; this layer does neither. The
+ * weight is stored in PyTorch's layout {@code [out, in, kH, kW]} ("W"), the optional bias as "b".
+ * Initialisation: W ~ N(0, weightStd^2); b ~ U(-1/sqrt(fanIn), 1/sqrt(fanIn)), fanIn = in*k*k.
+ */
+public class Conv2d extends FeedForwardLayer {
+    public static final String WEIGHT = "W";
+    public static final String BIAS = "b";
+
+    private int kernel = 3;
+    private int stride = 1;
+    private int padding;
+    private boolean hasBias;
+    private double weightStd;
+
+    /** For JSON deserialisation. */
+    public Conv2d() {
+    }
+
+    /**
+     * @param weightStd standard deviation of the weight initialisation; a value &lt;= 0 means He initialisation
+     *     over the outputs, sqrt(2 / (k*k*out)), as the perturbation-network code does
+     */
+    public static Conv2d of(String name, long nIn, long nOut, int kernel, int stride, int padding, boolean hasBias,
+                            double weightStd) {
+        if (kernel < 1 || stride < 1 || padding < 0) {
+            throw new PnnException("convolution " + name + ": kernel (" + kernel + ") and stride (" + stride
+                    + ") must be >= 1 and padding (" + padding + ") >= 0");
+        }
+        Conv2d c = new Conv2d();
+        c.setLayerName(name);
+        c.setNIn(nIn);
+        c.setNOut(nOut);
+        c.setActivationFn(new ActivationIdentity());
+        c.kernel = kernel;
+        c.stride = stride;
+        c.padding = padding;
+        c.hasBias = hasBias;
+        c.weightStd = weightStd > 0 ? weightStd : Math.sqrt(2.0 / (kernel * kernel * (double) nOut));
+        return c;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+                                                        Collection<TrainingListener> listeners, int layerIndex,
+                                                        INDArray paramsView, boolean initializeParams,
+                                                        DataType networkDataType) {
+        Runtime layer = new Runtime(conf, networkDataType);
+        layer.setListeners(listeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(paramsView);
+        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
+        layer.setConf(conf);
+        return layer;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return Params.INSTANCE;
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        InputType.InputTypeConvolutional in = ConvShapes.requireCnn(inputType, "convolution " + getLayerName());
+        long h = ConvShapes.outSize(in.getHeight(), kernel, stride, padding, getLayerName());
+        long w = ConvShapes.outSize(in.getWidth(), kernel, stride, padding, getLayerName());
+        return InputType.convolutional(h, w, nOut);
+    }
+
+    @Override
+    public void setNIn(InputType inputType, boolean override) {
+        InputType.InputTypeConvolutional in = ConvShapes.requireCnn(inputType, "convolution " + getLayerName());
+        if (nIn <= 0 || override) {
+            nIn = in.getChannels();
+        } else if (nIn != in.getChannels()) {
+            throw new PnnException("convolution " + getLayerName() + " expects " + nIn + " input channels but gets "
+                    + in.getChannels());
+        }
+    }
+
+    @Override
+    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        return InputTypeUtil.getPreProcessorForInputTypeCnnLayers(inputType, getLayerName());
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        InputType out = getOutputType(-1, inputType);
+        return new LayerMemoryReport.Builder(layerName, Conv2d.class, inputType, out)
+                .standardMemory(initializer().numParams(this), 0)
+                .workingMemory(0, 0, 0, out.arrayElementsPerExample()).cacheMemory(0, 0).build();
+    }
+
+    @Override
+    public boolean isPretrainParam(String paramName) {
+        return false;
+    }
+
+    public int getKernel() { return kernel; }
+    public void setKernel(int kernel) { this.kernel = kernel; }
+    public int getStride() { return stride; }
+    public void setStride(int stride) { this.stride = stride; }
+    public int getPadding() { return padding; }
+    public void setPadding(int padding) { this.padding = padding; }
+    public boolean isHasBias() { return hasBias; }
+    public void setHasBias(boolean hasBias) { this.hasBias = hasBias; }
+    public double getWeightStd() { return weightStd; }
+    public void setWeightStd(double weightStd) { this.weightStd = weightStd; }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof Conv2d c) || !super.equals(o)) return false;
+        return kernel == c.kernel && stride == c.stride && padding == c.padding && hasBias == c.hasBias
+                && Double.compare(weightStd, c.weightStd) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), kernel, stride, padding, hasBias, weightStd);
+    }
+
+    /** libnd4j integer arguments: kH kW sH sW pH pW dH dW paddingMode(0 = explicit) NCHW(0) weights OIYX(1). */
+    int[] opArgs() {
+        return new int[]{kernel, kernel, stride, stride, padding, padding, 1, 1, 0, 0, 1};
+    }
+
+    /** Parameter layout: W [out, in, k, k] then b [out] when present. */
+    static final class Params implements ParamInitializer {
+        static final Params INSTANCE = new Params();
+
+        private static Conv2d c(org.deeplearning4j.nn.conf.layers.Layer l) {
+            return (Conv2d) l;
+        }
+
+        @Override
+        public long numParams(NeuralNetConfiguration conf) {
+            return numParams(conf.getLayer());
+        }
+
+        @Override
+        public long numParams(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            Conv2d c = c(layer);
+            return c.getNOut() * c.getNIn() * c.kernel * c.kernel + (c.hasBias ? c.getNOut() : 0);
+        }
+
+        @Override
+        public List<String> paramKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return c(layer).hasBias ? List.of(WEIGHT, BIAS) : List.of(WEIGHT);
+        }
+
+        @Override
+        public List<String> weightKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return List.of(WEIGHT);
+        }
+
+        @Override
+        public List<String> biasKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return c(layer).hasBias ? List.of(BIAS) : List.of();
+        }
+
+        @Override
+        public boolean isWeightParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
+            return WEIGHT.equals(key);
+        }
+
+        @Override
+        public boolean isBiasParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
+            return BIAS.equals(key);
+        }
+
+        @Override
+        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray view, boolean initialize) {
+            Map<String, INDArray> m = split(conf, view);
+            if (initialize) {
+                Conv2d c = c(conf.getLayer());
+                INDArray w = m.get(WEIGHT);
+                w.assign(Nd4j.randn(w.dataType(), w.shape()).muli(c.weightStd));
+                if (c.hasBias) {
+                    double bound = 1.0 / Math.sqrt((double) c.getNIn() * c.kernel * c.kernel);
+                    INDArray b = m.get(BIAS);
+                    b.assign(Nd4j.rand(b.dataType(), b.shape()).muli(2 * bound).subi(bound));
+                }
+            }
+            return m;
+        }
+
+        @Override
+        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray view) {
+            return split(conf, view);
+        }
+
+        private static Map<String, INDArray> split(NeuralNetConfiguration conf, INDArray view) {
+            Conv2d c = c(conf.getLayer());
+            INDArray flat = view.reshape(view.length());
+            long nw = c.getNOut() * c.getNIn() * c.kernel * c.kernel;
+            Map<String, INDArray> m = new LinkedHashMap<>();
+            m.put(WEIGHT, flat.get(NDArrayIndex.interval(0, nw)).reshape('c', c.getNOut(), c.getNIn(), c.kernel, c.kernel));
+            if (c.hasBias) m.put(BIAS, flat.get(NDArrayIndex.interval(nw, nw + c.getNOut())));
+            return m;
+        }
+    }
+
+    /** Runtime of {@link Conv2d}. */
+    public static class Runtime extends BaseLayer<Conv2d> {
+        public Runtime(NeuralNetConfiguration conf, DataType dataType) {
+            super(conf, dataType);
+        }
+
+        @Override
+        public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+            assertInputSet(false);
+            Conv2d c = layerConf();
+            INDArray x = input.castTo(dataType);
+            if (x.rank() != 4 || x.size(1) != c.getNIn()) {
+                throw new PnnException("convolution " + c.getLayerName() + " expects input [N, " + c.getNIn()
+                        + ", H, W], got " + java.util.Arrays.toString(x.shape()));
+            }
+            long h = ConvShapes.outSize(x.size(2), c.kernel, c.stride, c.padding, c.getLayerName());
+            long w = ConvShapes.outSize(x.size(3), c.kernel, c.stride, c.padding, c.getLayerName());
+            INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[]{x.size(0), c.getNOut(), h, w}, 'c');
+            INDArray[] in = c.hasBias ? new INDArray[]{x, getParam(WEIGHT), getParam(BIAS)} : new INDArray[]{x, getParam(WEIGHT)};
+            Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(in).addOutputs(out).addIntegerArguments(c.opArgs()).build());
+            return out;
+        }
+
+        @Override
+        public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+            assertInputSet(true);
+            Conv2d c = layerConf();
+            INDArray x = input.castTo(dataType);
+            INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+            INDArray eps = epsilon.castTo(dataType);
+            if (eps.ordering() != 'c' || eps.isView()) eps = eps.dup('c');
+            List<INDArray> ins = new ArrayList<>(List.of(x, getParam(WEIGHT)));
+            List<INDArray> outs = new ArrayList<>(List.of(dx, gradientViews.get(WEIGHT)));
+            if (c.hasBias) {
+                ins.add(getParam(BIAS));
+                outs.add(gradientViews.get(BIAS));
+            }
+            ins.add(eps);
+            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(ins.toArray(new INDArray[0]))
+                    .addOutputs(outs.toArray(new INDArray[0])).addIntegerArguments(c.opArgs()).build());
+            Gradient g = new DefaultGradient();
+            g.setGradientFor(WEIGHT, gradientViews.get(WEIGHT));
+            if (c.hasBias) g.setGradientFor(BIAS, gradientViews.get(BIAS));
+            return new Pair<>(g, dx);
+        }
+
+        @Override
+        public boolean isPretrainLayer() {
+            return false;
+        }
+
+        @Override
+        public boolean hasBias() {
+            return layerConf().hasBias;
+        }
+    }
+}
