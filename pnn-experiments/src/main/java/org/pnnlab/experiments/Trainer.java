@@ -88,31 +88,45 @@ public final class Trainer {
         Map<String, Object> modelOptions = new LinkedHashMap<>(spec.modelOptions());
         modelOptions.putAll(options.modelOptions());
         String dataset = options.dataset() != null ? options.dataset() : spec.dataset();
-        models.get(spec.model());
-        return new Resolved(epochs, batch, lr, seed, layer, layerParams, first, firstParams, modelOptions, dataset);
+        String model = options.model() != null ? options.model() : spec.model();
+        models.get(model);
+        return new Resolved(epochs, batch, lr, seed, model, layer, layerParams, first, firstParams, modelOptions, dataset);
     }
 
     /** Settings after the user's overrides. */
-    public record Resolved(int epochs, int batchSize, double learningRate, long seed, String layer,
+    public record Resolved(int epochs, int batchSize, double learningRate, long seed, String model, String layer,
                            Map<String, Object> layerParams, String firstLayer, Map<String, Object> firstLayerParams,
                            Map<String, Object> modelOptions, String dataset) {
     }
 
     /** Builds the network for these settings and data shape (float32, the experiment's optimiser). */
     public ComputationGraph buildNetwork(Resolved r, int channels, int height, int width, int classes) {
-        ModelSpec ms = new ModelSpec(spec.model(), channels, height, width, classes, r.firstLayer(),
+        ModelSpec ms = new ModelSpec(r.model(), channels, height, width, classes, r.firstLayer(),
                 r.firstLayerParams(), r.layer(), r.layerParams(), r.modelOptions(), r.seed());
         double wd = spec.training().weightDecay();
-        IUpdater updater = switch (spec.training().optimizer()) {
-            case "adam" -> new Adam(r.learningRate());
-            case "sgd" -> new Nesterovs(r.learningRate(), 0.9);
-            default -> throw new PnnException("unknown optimizer " + spec.training().optimizer());
+        ExperimentSpec.Training t = spec.training();
+        org.nd4j.linalg.schedule.ISchedule lr = null;
+        if (!t.lrDecayEpochs().isEmpty()) {
+            // DL4J counts epochs from 0; the reproduction sets the rate of epoch t (from 1) at its start
+            java.util.Map<Integer, Double> values = new java.util.TreeMap<>();
+            double last = Double.NaN;
+            for (int e = 0; e < r.epochs(); e++) {
+                double v = t.learningRateAt(r.learningRate(), e + 1);
+                if (v != last) values.put(e, v);
+                last = v;
+            }
+            lr = new org.nd4j.linalg.schedule.MapSchedule(org.nd4j.linalg.schedule.ScheduleType.EPOCH, values);
+        }
+        IUpdater updater = switch (t.optimizer()) {
+            case "adam" -> lr != null ? new Adam(lr) : new Adam(r.learningRate());
+            case "sgd" -> lr != null ? new Nesterovs(lr, 0.9) : new Nesterovs(r.learningRate(), 0.9);
+            default -> throw new PnnException("unknown optimizer " + t.optimizer());
         };
         NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder().seed(r.seed())
                 .dataType(DataType.FLOAT).updater(updater);
         if (wd > 0) base.l2(wd).l2Bias(wd);
         Nd4j.getRandom().setSeed(r.seed());
-        ComputationGraph net = new ComputationGraph(models.get(spec.model()).build(ms, layers, base));
+        ComputationGraph net = new ComputationGraph(models.get(r.model()).build(ms, layers, base));
         net.init();
         return net;
     }
@@ -134,7 +148,7 @@ public final class Trainer {
 
         ComputationGraph net = buildNetwork(r, shape[0], shape[1], shape[2], train.numClasses());
         ParamCounts counts = ParamCounts.of(net);
-        LOG.info("model {}: {} trainable parameters, {} fixed values, {} statistics", spec.model(),
+        LOG.info("model {}: {} trainable parameters, {} fixed values, {} statistics", r.model(),
                 String.format(Locale.ROOT, "%,d", counts.trainable()), String.format(Locale.ROOT, "%,d", counts.fixed()),
                 String.format(Locale.ROOT, "%,d", counts.statistics()));
 
@@ -143,7 +157,7 @@ public final class Trainer {
         Map<String, Object> config = configuration(r, train.count(), test.count());
         String now = Instant.now().toString();
         RunRecord record = new RunRecord(RunRecord.SCHEMA_VERSION, runDir.getFileName().toString(), spec.name(),
-                RunRecord.RUNNING, r.layer(), r.seed(), r.dataset(), spec.model(), r.epochs(), counts.trainable(),
+                RunRecord.RUNNING, r.layer(), r.seed(), r.dataset(), r.model(), r.epochs(), counts.trainable(),
                 counts.fixed(), config, Environment.probe(), List.of(), null, 0, now, now, null);
         RunStore.write(runJson, record);
         AtomicReference<RunRecord> current = new AtomicReference<>(record);
@@ -160,11 +174,14 @@ public final class Trainer {
 
         try {
             LegacySmoothedMonitor legacy = new LegacySmoothedMonitor(r.batchSize());
+            SplittableRandom augmentRng = new SplittableRandom(r.seed() ^ 0x5DEECE66DL);
+            boolean augment = spec.augmentation() == ExperimentSpec.Augmentation.CROP_FLIP;
             long n = trainX.size(0);
             int batches = (int) ((n + r.batchSize() - 1) / r.batchSize());
             for (int epoch = 1; epoch <= r.epochs(); epoch++) {
                 long t0 = System.nanoTime();
                 int[] order = permutation((int) n, r.seed(), epoch);
+                net.getConfiguration().setEpochCount(epoch - 1); // the learning-rate schedule reads it
                 progress.start(String.format(Locale.ROOT, "epoch %d/%d", epoch, r.epochs()), batches);
                 double lossSum = 0;
                 for (int b = 0; b < batches; b++) {
@@ -172,6 +189,9 @@ public final class Trainer {
                     int to = (int) Math.min(n, from + (long) r.batchSize());
                     int[] idx = java.util.Arrays.copyOfRange(order, from, to);
                     INDArray x = Nd4j.pullRows(trainX, 1, idx).reshape(to - from, shape[0], shape[1], shape[2]);
+                    if (augment) {
+                        x = Augment.cropFlip(x, data.normalization().mean(), data.normalization().std(), 4, augmentRng);
+                    }
                     INDArray y = Nd4j.pullRows(trainY, 1, idx);
                     net.fit(new DataSet(x, y));
                     double loss = net.score();
@@ -229,7 +249,7 @@ public final class Trainer {
         c.put("dataset", r.dataset());
         c.put("trainImages", trainCount);
         c.put("testImages", testCount);
-        c.put("model", spec.model());
+        c.put("model", r.model());
         c.put("modelOptions", r.modelOptions());
         c.put("firstLayer", r.firstLayer());
         c.put("firstLayerParams", layers.get(r.firstLayer()).params(r.firstLayerParams()).asMap());
@@ -241,6 +261,11 @@ public final class Trainer {
         c.put("optimizer", spec.training().optimizer());
         c.put("weightDecay", spec.training().weightDecay());
         c.put("seed", r.seed());
+        c.put("augmentation", spec.augmentation().name().toLowerCase(java.util.Locale.ROOT));
+        if (!spec.training().lrDecayEpochs().isEmpty()) {
+            c.put("lrDecayEpochs", spec.training().lrDecayEpochs());
+            c.put("lrDecay", spec.training().lrDecay());
+        }
         c.put("dataType", "float32");
         c.put("dataOrder", "shuffled each epoch from the seed");
         return c;

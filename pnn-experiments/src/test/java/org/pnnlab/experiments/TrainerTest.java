@@ -23,7 +23,7 @@ import org.pnnlab.datasets.Split;
 class TrainerTest {
 
     static Path train(String experiment, Path runs, int limit, int epochs, long seed) {
-        RunOptions o = new RunOptions(epochs, 64, null, seed, null, Map.of(), Map.of("nfilters", "16"), "mnist-subset",
+        RunOptions o = new RunOptions(epochs, 64, null, seed, null, null, Map.of(), Map.of("nfilters", "16"), "mnist-subset",
                 null, runs, false, limit);
         var e = ExperimentRegistry.load().get(experiment);
         return Guice.createInjector(new CoreModule(o, Progress.NONE), e.module()).getInstance(Trainer.class).run();

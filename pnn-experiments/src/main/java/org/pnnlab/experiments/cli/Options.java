@@ -70,8 +70,14 @@ final class Options {
         @Parameter(names = "--seed", description = "seed: masks, initialisation and data order follow it")
         Long seed;
 
+        @Parameter(names = "--seeds", description = "run once per seed: --seed (or the experiment's), +1, ... (N runs)")
+        int seeds = 1;
+
         @Parameter(names = "--layer", description = "layer plugin for the varied slots (see 'pnn list')")
         String layer;
+
+        @Parameter(names = "--model", description = "use another model with the same slot layers (see 'pnn list')")
+        String model;
 
         @Parameter(names = "--layer-opt", description = "parameter of the varied layer, name=value (repeatable)")
         List<String> layerOpts = new ArrayList<>();
@@ -168,6 +174,12 @@ final class Options {
 
         @Parameter(names = "--layer", description = "layer plugin for the varied slots")
         String layer;
+
+        @Parameter(names = "--model", description = "use another model with the same slot layers")
+        String model;
+
+        @Parameter(names = "--input", description = "input shape CxHxW (default: the experiment's dataset)")
+        String input;
 
         @Parameter(names = "--layer-opt", description = "layer parameter name=value (repeatable)")
         List<String> layerOpts = new ArrayList<>();

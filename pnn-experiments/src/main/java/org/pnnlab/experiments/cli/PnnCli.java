@@ -169,13 +169,32 @@ public final class PnnCli {
     }
 
     static RunOptions runOptions(Options.Run r) {
-        return new RunOptions(r.epochs, r.batchSize, r.lr, r.seed, r.layer, Options.pairs(r.layerOpts, "--layer-opt"),
+        return new RunOptions(r.epochs, r.batchSize, r.lr, r.seed, r.model, r.layer, Options.pairs(r.layerOpts, "--layer-opt"),
                 Options.pairs(r.modelOpts, "--model-opt"), r.dataset, r.dataDir, r.runsDir, !r.noDownload, r.trainLimit);
     }
 
     private int run(Options.Run r) {
         if (r.name.size() != 1) throw new ParameterException("run takes one experiment name; see 'pnn list'");
-        train(r.name.get(0), runOptions(r));
+        if (r.seeds < 1) throw new PnnException("--seeds must be at least 1, got " + r.seeds);
+        RunOptions base = runOptions(r);
+        if (r.seeds == 1) {
+            train(r.name.get(0), base);
+            return 0;
+        }
+        long first = r.seed != null ? r.seed : 1;
+        double[] acc = new double[r.seeds];
+        for (int i = 0; i < r.seeds; i++) {
+            RunOptions o = new RunOptions(base.epochs(), base.batchSize(), base.learningRate(), first + i, base.model(), base.layer(),
+                    base.layerParams(), base.modelOptions(), base.dataset(), base.dataDir(), base.runsDir(),
+                    base.allowDownload(), base.trainLimit());
+            Path dir = train(r.name.get(0), o);
+            var rec = org.pnnlab.api.run.RunStore.read(dir.resolve(org.pnnlab.api.run.RunStore.RUN_JSON));
+            acc[i] = rec.finalMetrics() == null ? Double.NaN : rec.finalMetrics().testAccuracy();
+        }
+        double mean = java.util.Arrays.stream(acc).average().orElse(Double.NaN);
+        double var = java.util.Arrays.stream(acc).map(a -> (a - mean) * (a - mean)).sum() / (acc.length - 1);
+        out.printf(Locale.ROOT, "%s over %d seeds (%d..%d): test accuracy %.2f%% +- %.2f (sample std)%n", r.name.get(0),
+                r.seeds, first, first + r.seeds - 1, 100 * mean, 100 * Math.sqrt(var));
         return 0;
     }
 
@@ -201,7 +220,7 @@ public final class PnnCli {
         plan.add(new String[]{"mnist-lenet-perturb", null});
         if (LayerRegistry.load().contains("lbc")) plan.add(new String[]{"mnist-lenet-perturb", "lbc"});
         for (String[] p : plan) {
-            RunOptions o = new RunOptions(d.epochs, null, null, null, p[1], Map.of(), Map.of(), "mnist-subset", null,
+            RunOptions o = new RunOptions(d.epochs, null, null, null, null, p[1], Map.of(), Map.of(), "mnist-subset", null,
                     d.runsDir, false, 0);
             train(p[0], o);
         }
@@ -212,14 +231,7 @@ public final class PnnCli {
 
     private int model(Options.Model m) {
         if (m.name.size() != 1) throw new ParameterException("model takes one model name; see 'pnn list'");
-        String[] dims = m.input.toLowerCase(Locale.ROOT).split("x");
-        int[] shape = new int[3];
-        try {
-            if (dims.length != 3) throw new NumberFormatException();
-            for (int i = 0; i < 3; i++) shape[i] = Integer.parseInt(dims[i]);
-        } catch (NumberFormatException e) {
-            throw new PnnException("--input must look like CxHxW (e.g. 1x28x28), got '" + m.input + "'");
-        }
+        int[] shape = parseShape(m.input);
         Map<String, String> layerOpts = Options.pairs(m.layerOpts, "--layer-opt");
         String first = m.firstLayer != null ? m.firstLayer : m.layer;
         Map<String, Object> firstOpts = new HashMap<>(first.equals(m.layer) ? layerOpts : Map.of());
@@ -239,19 +251,34 @@ public final class PnnCli {
         if (b.iterations < 1 || b.warmup < 0 || b.batchSize < 2) {
             throw new PnnException("bench needs --iterations >= 1, --warmup >= 0 and --batch-size >= 2");
         }
-        RunOptions o = new RunOptions(null, b.batchSize, null, null, b.layer, Options.pairs(b.layerOpts, "--layer-opt"),
+        RunOptions o = new RunOptions(null, b.batchSize, null, null, b.model, b.layer, Options.pairs(b.layerOpts, "--layer-opt"),
                 Options.pairs(b.modelOpts, "--model-opt"), null, null, Paths.get("runs"), false, 0);
         Experiment e = ExperimentRegistry.load().get(b.name.get(0));
         Trainer t = Guice.createInjector(new CoreModule(o, Progress.NONE), e.module()).getInstance(Trainer.class);
         Trainer.Resolved r = t.resolve();
         var ds = org.pnnlab.datasets.DatasetCatalog.standard().get(r.dataset());
-        int[] shape = {ds.channels(), ds.height(), ds.width()};
+        int[] shape = b.input != null ? parseShape(b.input) : new int[]{ds.channels(), ds.height(), ds.width()};
         ComputationGraph net = t.buildNetwork(r, shape[0], shape[1], shape[2], ds.classNames().size());
         if (b.profile) out.print(Bench.profile(net, shape, ds.classNames().size(), b.batchSize, b.warmup, b.iterations));
         Bench.Result res = Bench.trainStep(net, shape, ds.classNames().size(), b.batchSize, b.warmup, b.iterations);
         out.printf(Locale.ROOT, "%s (layer %s, %s): %s%n", e.name(), r.layer(), String.join("x",
                 java.util.Arrays.stream(shape).mapToObj(Integer::toString).toList()), res);
         return 0;
+    }
+
+    static int[] parseShape(String input) {
+        String[] dims = input.toLowerCase(Locale.ROOT).split("x");
+        int[] shape = new int[3];
+        try {
+            if (dims.length != 3) throw new NumberFormatException();
+            for (int i = 0; i < 3; i++) {
+                shape[i] = Integer.parseInt(dims[i]);
+                if (shape[i] < 1) throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new PnnException("--input must look like CxHxW (e.g. 1x28x28), got '" + input + "'");
+        }
+        return shape;
     }
 
     private int data(Options.Data d) {

@@ -15,6 +15,6 @@ public final class MnistLenetPerturb extends SpecExperiment {
         return new ExperimentSpec("mnist-lenet-perturb",
                 "MNIST, lenet (64 filters): 3x3 conv in slot 1, perturbation layers in slots 2-3; Adam 1e-3, batch 64, 3 epochs",
                 "mnist", "lenet", "conv", Map.of(), "perturbation", Map.of(), ExperimentSpec.VariedSlots.ALL_BUT_FIRST,
-                Map.of("nfilters", 64), MnistDefaults.TRAINING);
+                Map.of("nfilters", 64), MnistDefaults.TRAINING, ExperimentSpec.Augmentation.NONE);
     }
 }

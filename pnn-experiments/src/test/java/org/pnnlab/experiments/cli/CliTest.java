@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,10 +102,26 @@ class CliTest {
     }
 
     @Test
+    void seedsRunsOncePerSeedAndSummarises(@TempDir Path runs) throws IOException {
+        Result r = cli("run", "mnist-lenet-conv", "--dataset", "mnist-subset", "--train-limit", "128", "--epochs", "1",
+                "--model-opt", "nfilters=4", "--seed", "5", "--seeds", "2", "--runs-dir", runs.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("over 2 seeds (5..6)"), r.out());
+        try (var dirs = Files.list(runs.resolve("mnist-lenet-conv"))) {
+            List<String> names = dirs.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(2, names.size(), names.toString());
+            assertTrue(names.get(0).endsWith("-s5") || names.get(1).endsWith("-s5"), names.toString());
+        }
+        assertUserError(cli("run", "mnist-lenet-conv", "--seeds", "0", "--runs-dir", runs.toString()), "--seeds");
+    }
+
+    @Test
     void listShowsExperimentsLayersModelsAndDatasets() {
         Result r = cli("list");
         assertEquals(0, r.code(), r.err());
-        for (String s : new String[]{"mnist-lenet-conv", "mnist-lenet-perturb", "conv", "perturbation", "nmasks", "lenet", "mnist-subset"}) {
+        for (String s : new String[]{"mnist-lenet-conv", "mnist-lenet-perturb", "conv", "perturbation", "nmasks", "lenet",
+                "mnist-subset", "fmnist-study-conv", "fmnist-study-perturb", "fmnist-study-perturb-mix", "fmnist-study-1x1",
+                "cifar10-pnn-row1-resnet18-nf44", "cifar10-pnn-row8-nmasks64-shared-trained", "lbc"}) {
             assertTrue(r.out().contains(s), s + " missing from: " + r.out());
         }
     }
