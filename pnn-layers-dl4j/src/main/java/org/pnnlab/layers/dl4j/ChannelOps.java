@@ -37,6 +37,13 @@ final class ChannelOps {
         return out;
     }
 
+    /** x += b per channel, in place. Returns x. */
+    static INDArray shift(INDArray x, INDArray b) {
+        if (x.rank() == 4) rows(x).addiColumnVector(column(b, x.size(0)));
+        else x.addiRowVector(b);
+        return x;
+    }
+
     /** out = x * a per channel; out may be x. Returns out. */
     static INDArray scale(INDArray x, INDArray a, INDArray out) {
         if (x.rank() == 4) {

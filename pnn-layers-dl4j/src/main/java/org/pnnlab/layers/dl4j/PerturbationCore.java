@@ -1,18 +1,24 @@
 package org.pnnlab.layers.dl4j;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
-import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.learning.regularization.Regularization;
@@ -24,20 +30,19 @@ import org.pnnlab.api.PnnException;
  * The perturbation step of a perturbation layer (spec section 1.3, steps 1-5): add fixed noise masks to the
  * input (fan-out {@code nmasks} per input channel), optionally apply an activation, then combine the
  * perturbed maps with a learnable 1x1 convolution with bias (grouped by input channel when nmasks &gt; 1).
+ * Computed with ND4J ops directly (see {@link PerturbationCoreLayer}).
  *
- * <p>Parameters: {@code noise} {@code [Cn, M, H, W]} (Cn = C for unique masks, 1 for shared ones), stored
- * unscaled, drawn once from {@code maskSeed} and frozen unless {@code trainMasks}; {@code W}
- * {@code [O, M]} when M &gt; 1, {@code [O, C]} when M = 1 (PyTorch's 1x1 weight without the unit dims);
+ * <p>Parameters: {@code W} {@code [O, M]} when M &gt; 1, {@code [O, C]} when M = 1 (PyTorch's 1x1 weight
+ * without the unit dimensions); {@code noise} {@code [Cn, M, H, W]} (Cn = C for unique masks, 1 for shared
+ * ones), stored unscaled, drawn once from {@code maskSeed} and frozen unless {@code trainMasks};
  * {@code b} {@code [O]}. The input must be exactly {@code C x H x W}.
  */
-public class PerturbationCore extends GradFixSameDiffLayer implements ParamKinds {
+public class PerturbationCore extends FeedForwardLayer implements ParamKinds {
     public static final String NOISE = "noise";
     public static final String WEIGHT = "W";
     public static final String BIAS = "b";
     public static final List<String> NOISE_TYPES = List.of("uniform", "normal");
 
-    private long nIn;
-    private long nOut;
     private int nmasks = 1;
     private double level = 0.5;
     private boolean uniqueMasks = true;
@@ -58,8 +63,9 @@ public class PerturbationCore extends GradFixSameDiffLayer implements ParamKinds
                                       long height, long width, long maskSeed) {
         PerturbationCore p = new PerturbationCore();
         p.setLayerName(name);
-        p.nIn = nIn;
-        p.nOut = nOut;
+        p.setNIn(nIn);
+        p.setNOut(nOut);
+        p.setActivationFn(new ActivationIdentity());
         p.nmasks = nmasks;
         p.level = level;
         p.uniqueMasks = uniqueMasks;
@@ -93,59 +99,13 @@ public class PerturbationCore extends GradFixSameDiffLayer implements ParamKinds
         if (height < 1 || width < 1) throw new PnnException(n + ": input size " + height + "x" + width + " is empty");
     }
 
-    private long noiseChannels() {
+    long noiseChannels() {
         return uniqueMasks ? nIn : 1;
     }
 
     /** Stored (unscaled) noise values of this layer. */
     public long maskValueCount() {
         return noiseChannels() * nmasks * height * width;
-    }
-
-    @Override
-    public SDVariable defineLayer(SameDiff sd, SDVariable x, Map<String, SDVariable> params, SDVariable mask) {
-        long c = nIn;
-        long m = nmasks;
-        long hw = height * width;
-        SDVariable noise = params.get(NOISE).mul(level).reshape(1, noiseChannels(), m, height, width);
-        SDVariable z = x.reshape(-1, c, 1, height, width).add(noise); // [N, C, M, H, W]
-        if (useAct) z = Activations.apply(sd, activation, z);
-        SDVariable w = params.get(WEIGHT);
-        SDVariable out;
-        if (m == 1) {
-            // dense 1x1 convolution over the C perturbed maps
-            SDVariable w4 = w.reshape(1, 1, nOut, c).permute(0, 1, 3, 2); // [1, 1, C, O]
-            Conv2DConfig cfg = Conv2DConfig.builder().kH(1).kW(1).sH(1).sW(1).pH(0).pW(0).dH(1).dW(1)
-                    .paddingMode(org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode.VALID).dataFormat("NCHW").build();
-            out = sd.cnn().conv2d(z.reshape(-1, c, height, width), w4, params.get(BIAS), cfg);
-        } else {
-            // grouped 1x1 convolution: group g owns input maps [g*M, (g+1)*M) and outputs [g*k, (g+1)*k)
-            long k = nOut / c;
-            SDVariable zt = z.reshape(-1, c, m, hw).permute(1, 2, 0, 3).reshape(c, m, -1); // [C, M, N*HW]
-            SDVariable o = sd.mmul(w.reshape(c, k, m), zt);                                 // [C, k, N*HW]
-            out = o.reshape(c, k, -1, hw).permute(2, 0, 1, 3).reshape(-1, nOut, height, width)
-                    .add(params.get(BIAS).reshape(1, nOut, 1, 1));
-        }
-        return out;
-    }
-
-    @Override
-    public void defineParameters(SDLayerParams params) {
-        params.addWeightParam(WEIGHT, nOut, nmasks == 1 ? nIn : nmasks);
-        params.addWeightParam(NOISE, noiseChannels(), nmasks, height, width);
-        params.addBiasParam(BIAS, nOut);
-    }
-
-    @Override
-    public void initializeParameters(Map<String, INDArray> params) {
-        INDArray w = params.get(WEIGHT);
-        w.assign(Nd4j.randn(w.dataType(), w.shape()).muli(Math.sqrt(2.0 / nOut)));
-        long fanIn = nmasks == 1 ? nIn : nmasks;
-        double bound = 1.0 / Math.sqrt(fanIn);
-        INDArray b = params.get(BIAS);
-        b.assign(Nd4j.rand(b.dataType(), b.shape()).muli(2 * bound).subi(bound));
-        INDArray noise = params.get(NOISE);
-        noise.assign(Nd4j.createFromArray(drawMasks()).reshape(noise.shape()).castTo(noise.dataType()));
     }
 
     /** The unscaled masks this layer's seed gives: U(-1, 1) or N(0, 1), in [Cn, M, H, W] row-major order. */
@@ -157,6 +117,25 @@ public class PerturbationCore extends GradFixSameDiffLayer implements ParamKinds
             v[i] = normal ? rng.nextGaussian() : 2 * rng.nextDouble() - 1;
         }
         return v;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+                                                        Collection<TrainingListener> listeners, int layerIndex,
+                                                        INDArray paramsView, boolean initializeParams,
+                                                        DataType networkDataType) {
+        PerturbationCoreLayer layer = new PerturbationCoreLayer(conf, networkDataType);
+        layer.setListeners(listeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(paramsView);
+        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
+        layer.setConf(conf);
+        return layer;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return Params.INSTANCE;
     }
 
     @Override
@@ -172,17 +151,8 @@ public class PerturbationCore extends GradFixSameDiffLayer implements ParamKinds
 
     @Override
     public List<Regularization> getRegularizationByParam(String paramName) {
-        if (NOISE.equals(paramName) && !trainMasks) return List.of();
+        if (NOISE.equals(paramName)) return trainMasks && regularization != null ? regularization : List.of();
         return super.getRegularizationByParam(paramName);
-    }
-
-    @Override
-    public void validateInput(INDArray input) {
-        if (input.rank() != 4 || input.size(1) != nIn || input.size(2) != height || input.size(3) != width) {
-            throw new PnnException("perturbation layer '" + getLayerName() + "' was built for inputs of shape [N, "
-                    + nIn + ", " + height + ", " + width + "] (its noise masks have that size) but got "
-                    + java.util.Arrays.toString(input.shape()));
-        }
     }
 
     @Override
@@ -206,10 +176,20 @@ public class PerturbationCore extends GradFixSameDiffLayer implements ParamKinds
         return InputTypeUtil.getPreProcessorForInputTypeCnnLayers(inputType, getLayerName());
     }
 
-    public long getNIn() { return nIn; }
-    public void setNIn(long nIn) { this.nIn = nIn; }
-    public long getNOut() { return nOut; }
-    public void setNOut(long nOut) { this.nOut = nOut; }
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        InputType out = getOutputType(-1, inputType);
+        return new LayerMemoryReport.Builder(layerName, PerturbationCore.class, inputType, out)
+                .standardMemory(initializer().numParams(this), 0)
+                .workingMemory(0, 0, 0, inputType.arrayElementsPerExample() * (long) nmasks * 3).cacheMemory(0, 0)
+                .build();
+    }
+
+    @Override
+    public boolean isPretrainParam(String paramName) {
+        return false;
+    }
+
     public int getNmasks() { return nmasks; }
     public void setNmasks(int nmasks) { this.nmasks = nmasks; }
     public double getLevel() { return level; }
@@ -235,7 +215,7 @@ public class PerturbationCore extends GradFixSameDiffLayer implements ParamKinds
     public boolean equals(Object o) {
         if (this == o) return true;
         if (!(o instanceof PerturbationCore p) || !super.equals(o)) return false;
-        return nIn == p.nIn && nOut == p.nOut && nmasks == p.nmasks && Double.compare(level, p.level) == 0
+        return nmasks == p.nmasks && Double.compare(level, p.level) == 0
                 && uniqueMasks == p.uniqueMasks && trainMasks == p.trainMasks && noiseType.equals(p.noiseType)
                 && useAct == p.useAct && activation.equals(p.activation) && height == p.height && width == p.width
                 && maskSeed == p.maskSeed;
@@ -245,5 +225,93 @@ public class PerturbationCore extends GradFixSameDiffLayer implements ParamKinds
     public int hashCode() {
         return Objects.hash(super.hashCode(), nIn, nOut, nmasks, level, uniqueMasks, trainMasks, noiseType, useAct,
                 activation, height, width, maskSeed);
+    }
+
+    /** Parameter layout: W, noise, b. */
+    static final class Params implements ParamInitializer {
+        static final Params INSTANCE = new Params();
+
+        private static PerturbationCore p(org.deeplearning4j.nn.conf.layers.Layer l) {
+            return (PerturbationCore) l;
+        }
+
+        static long[] weightShape(PerturbationCore p) {
+            return new long[]{p.getNOut(), p.nmasks == 1 ? p.getNIn() : p.nmasks};
+        }
+
+        static long[] noiseShape(PerturbationCore p) {
+            return new long[]{p.noiseChannels(), p.nmasks, p.height, p.width};
+        }
+
+        @Override
+        public long numParams(NeuralNetConfiguration conf) {
+            return numParams(conf.getLayer());
+        }
+
+        @Override
+        public long numParams(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            PerturbationCore p = p(layer);
+            long[] w = weightShape(p);
+            return w[0] * w[1] + p.maskValueCount() + p.getNOut();
+        }
+
+        @Override
+        public List<String> paramKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return List.of(WEIGHT, NOISE, BIAS);
+        }
+
+        @Override
+        public List<String> weightKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return List.of(WEIGHT, NOISE);
+        }
+
+        @Override
+        public List<String> biasKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return List.of(BIAS);
+        }
+
+        @Override
+        public boolean isWeightParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
+            return WEIGHT.equals(key) || NOISE.equals(key);
+        }
+
+        @Override
+        public boolean isBiasParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
+            return BIAS.equals(key);
+        }
+
+        @Override
+        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray view, boolean initialize) {
+            Map<String, INDArray> m = split(conf, view);
+            if (initialize) {
+                PerturbationCore p = p(conf.getLayer());
+                INDArray w = m.get(WEIGHT);
+                w.assign(Nd4j.randn(w.dataType(), w.shape()).muli(Math.sqrt(2.0 / p.getNOut())));
+                double bound = 1.0 / Math.sqrt(weightShape(p)[1]);
+                INDArray b = m.get(BIAS);
+                b.assign(Nd4j.rand(b.dataType(), b.shape()).muli(2 * bound).subi(bound));
+                INDArray noise = m.get(NOISE);
+                noise.assign(Nd4j.createFromArray(p.drawMasks()).reshape(noise.shape()).castTo(noise.dataType()));
+            }
+            return m;
+        }
+
+        @Override
+        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray view) {
+            return split(conf, view);
+        }
+
+        private static Map<String, INDArray> split(NeuralNetConfiguration conf, INDArray view) {
+            PerturbationCore p = p(conf.getLayer());
+            INDArray flat = view.reshape(view.length());
+            long[] ws = weightShape(p);
+            long nw = ws[0] * ws[1];
+            long nn = p.maskValueCount();
+            Map<String, INDArray> m = new LinkedHashMap<>();
+            m.put(WEIGHT, flat.get(NDArrayIndex.interval(0, nw)).reshape('c', ws));
+            m.put(NOISE, flat.get(NDArrayIndex.interval(nw, nw + nn)).reshape('c', noiseShape(p)));
+            m.put(BIAS, flat.get(NDArrayIndex.interval(nw + nn, nw + nn + p.getNOut())));
+            return m;
+        }
     }
 }

@@ -1,0 +1,156 @@
+package org.pnnlab.layers.dl4j;
+
+import java.util.Arrays;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.factory.Nd4j;
+import org.pnnlab.api.PnnException;
+
+/**
+ * Runtime of {@link PerturbationCore}, with ND4J ops and no per-call graph: the noise is added by one
+ * broadcasting {@code add} ({@code [N, C, 1, HW] + [1, Cn, M, HW]}), the 1x1 combination is libnd4j's
+ * {@code conv2d} when M = 1 and a batched matrix product over the C groups ({@code [C, k, M] x [C, M, N*HW]},
+ * k = O/C) when M &gt; 1. The backward pass recomputes the perturbed maps from the input instead of keeping
+ * them (they are M times the input's size).
+ */
+public class PerturbationCoreLayer extends BaseLayer<PerturbationCore> {
+
+    public PerturbationCoreLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    private INDArray checkedInput() {
+        PerturbationCore c = layerConf();
+        INDArray x = input.castTo(dataType);
+        if (x.rank() != 4 || x.size(1) != c.getNIn() || x.size(2) != c.getHeight() || x.size(3) != c.getWidth()) {
+            throw new PnnException("perturbation layer '" + c.getLayerName() + "' was built for inputs of shape [N, "
+                    + c.getNIn() + ", " + c.getHeight() + ", " + c.getWidth() + "] (its noise masks have that size) but got "
+                    + Arrays.toString(x.shape()));
+        }
+        return x;
+    }
+
+    /** x + level*noise, broadcast: [N, C, H, W] when M = 1, [N, C, M, H*W] otherwise (c order). */
+    private INDArray perturbed(INDArray x) {
+        PerturbationCore c = layerConf();
+        long n = x.size(0), ch = c.getNIn(), m = c.getNmasks(), hw = c.getHeight() * c.getWidth();
+        INDArray noise = getParam(PerturbationCore.NOISE).mul(c.getLevel()).reshape(1, c.noiseChannels(), m, hw);
+        INDArray z = Nd4j.createUninitialized(dataType, n, ch, m, hw);
+        Nd4j.exec(DynamicCustomOp.builder("add").addInputs(x.reshape(n, ch, 1, hw), noise).addOutputs(z).build());
+        return m == 1 ? z.reshape(n, ch, c.getHeight(), c.getWidth()) : z;
+    }
+
+    private IActivation act() {
+        return Activations.dl4j(layerConf().getActivation());
+    }
+
+    /** The groups' weights as [C, k, M]. */
+    private INDArray groupWeights(INDArray w) {
+        PerturbationCore c = layerConf();
+        return w.reshape('c', c.getNIn(), c.getNOut() / c.getNIn(), c.getNmasks());
+    }
+
+    /** [N, C, M, HW] -> [C, M, N*HW] (a copy). */
+    private static INDArray groupMajor(INDArray z, long n, long ch, long m, long hw) {
+        return z.reshape(n, ch, m, hw).permute(1, 2, 0, 3).dup('c').reshape(ch, m, n * hw);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+        assertInputSet(false);
+        PerturbationCore c = layerConf();
+        INDArray x = checkedInput();
+        long n = x.size(0), ch = c.getNIn(), m = c.getNmasks(), o = c.getNOut(), hw = c.getHeight() * c.getWidth();
+        INDArray z = perturbed(x);
+        if (c.isUseAct()) act().getActivation(z, training);
+        INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[]{n, o, c.getHeight(), c.getWidth()}, 'c');
+        INDArray w = getParam(PerturbationCore.WEIGHT);
+        if (m == 1) {
+            Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(z, w.reshape('c', o, ch, 1, 1), getParam(PerturbationCore.BIAS))
+                    .addOutputs(out).addIntegerArguments(1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 1).build());
+        } else {
+            long k = o / ch;
+            INDArray prod = Nd4j.exec(new Mmul(groupWeights(w), groupMajor(z, n, ch, m, hw), false, false, false))[0]; // [C, k, N*HW]
+            out.reshape(n, ch, k, hw).assign(prod.reshape(ch, k, n, hw).permute(2, 0, 1, 3));
+            ChannelOps.shift(out, getParam(PerturbationCore.BIAS));
+        }
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        assertInputSet(true);
+        PerturbationCore c = layerConf();
+        INDArray x = checkedInput();
+        long n = x.size(0), ch = c.getNIn(), m = c.getNmasks(), o = c.getNOut(), hw = c.getHeight() * c.getWidth();
+        INDArray eps = epsilon.castTo(dataType);
+        if (eps.ordering() != 'c' || eps.isView()) eps = eps.dup('c');
+        INDArray pre = perturbed(x);
+        INDArray z = c.isUseAct() ? act().getActivation(pre.dup('c'), true) : pre;
+        INDArray w = getParam(PerturbationCore.WEIGHT);
+        INDArray gw = gradientViews.get(PerturbationCore.WEIGHT);
+        INDArray gb = gradientViews.get(PerturbationCore.BIAS);
+        INDArray dz; // dL/d(activated perturbed maps), shaped like pre
+        if (m == 1) {
+            dz = Nd4j.createUninitialized(dataType, pre.shape());
+            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                    .addInputs(z, w.reshape('c', o, ch, 1, 1), getParam(PerturbationCore.BIAS), eps)
+                    .addOutputs(dz, gw.reshape('c', o, ch, 1, 1), gb)
+                    .addIntegerArguments(1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 1).build());
+        } else {
+            long k = o / ch;
+            INDArray epsT = groupMajor(eps, n, ch, k, hw);                // [C, k, N*HW]
+            INDArray zt = groupMajor(z, n, ch, m, hw);                    // [C, M, N*HW]
+            INDArray dw = Nd4j.exec(new Mmul(epsT, zt, false, true, false))[0];            // [C, k, M]
+            gw.assign(dw.reshape(o, m));
+            gb.assign(ChannelOps.sum(eps));
+            INDArray dzt = Nd4j.exec(new Mmul(groupWeights(w), epsT, true, false, false))[0]; // [C, M, N*HW]
+            dz = dzt.reshape(ch, m, n, hw).permute(2, 0, 1, 3).dup('c');  // [N, C, M, HW]
+        }
+        INDArray dpre;
+        if (!c.isUseAct()) {
+            dpre = dz;
+        } else if (act() instanceof ActivationReLU) {
+            dpre = Nd4j.getExecutioner().exec(new Step(pre)).muli(dz);
+        } else {
+            dpre = act().backprop(pre, dz).getFirst();
+        }
+        INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        if (m == 1) dx.assign(dpre);
+        else dx.reshape(n, ch, hw).assign(dpre.reshape(n, ch, m, hw).sum(2));
+        INDArray gn = gradientViews.get(PerturbationCore.NOISE);
+        if (c.isTrainMasks()) {
+            INDArray perMask = c.isUniqueMasks() ? dpre.reshape(n, ch * m * hw).sum(0) : dpre.reshape(n * ch, m * hw).sum(0);
+            gn.assign(perMask.reshape(gn.shape()).muli(c.getLevel()));
+        } else {
+            gn.assign(0); // masks are fixed: no gradient is needed or used
+        }
+        Gradient g = new DefaultGradient();
+        g.setGradientFor(PerturbationCore.WEIGHT, gw);
+        g.setGradientFor(PerturbationCore.NOISE, gn);
+        g.setGradientFor(PerturbationCore.BIAS, gb);
+        return new Pair<>(g, dx);
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public boolean hasBias() {
+        return true;
+    }
+}
