@@ -1,4 +1,4 @@
-/** The built-in layer plugins: {@code conv} and {@code perturbation}. */
+/** The built-in layer plugins: {@code conv}, {@code perturbation} and {@code noise-original}. */
 @NullMarked
 package org.pnnlab.layers;
 

@@ -1,5 +1,6 @@
 package org.pnnlab.layers;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,6 +25,7 @@ import org.pnnlab.api.LayerContext;
 import org.pnnlab.api.LayerPlugin;
 import org.pnnlab.api.LayerRegistry;
 import org.pnnlab.api.PnnException;
+import org.pnnlab.layers.dl4j.NoiseRelu;
 import org.pnnlab.layers.dl4j.PerturbationCore;
 import org.pnnlab.layers.testing.LayerContracts;
 
@@ -39,7 +41,9 @@ class LayerPluginContractTest {
                         "mix_maps", true, "act", "sigmoid")),
                 Arguments.of("perturbation", Map.of("nmasks", 2, "noise_type", "normal", "level", 0.2, "use_act", false,
                         "act", "elu")),
-                Arguments.of("perturbation", Map.of("filter_size", 1)));
+                Arguments.of("perturbation", Map.of("filter_size", 1)),
+                Arguments.of("noise-original", Map.of()),
+                Arguments.of("noise-original", Map.of("level", 0.1)));
     }
 
     static List<Layer> build(String id, Map<String, ?> params) {
@@ -68,7 +72,7 @@ class LayerPluginContractTest {
     @Test
     void registryFindsBothPluginsAndRejectsUnknownIds() {
         LayerRegistry r = LayerRegistry.load();
-        assertTrue(r.ids().containsAll(List.of("conv", "perturbation")));
+        assertTrue(r.ids().containsAll(List.of("conv", "perturbation", "noise-original")));
         PnnException e = assertThrows(PnnException.class, () -> r.get("convolution"));
         assertTrue(e.getMessage().contains("known layers") && e.getMessage().contains("perturbation"), e.getMessage());
     }
@@ -98,6 +102,36 @@ class LayerPluginContractTest {
         // uniform masks are U(-1, 1), stored unscaled
         assertTrue(noise.maxNumber().doubleValue() <= 1 && noise.minNumber().doubleValue() >= -1);
         assertTrue(noise.maxNumber().doubleValue() > 0.5 && noise.minNumber().doubleValue() < -0.5);
+    }
+
+    @Test
+    void originalNoiseMaskIsFixedScaledAndFollowsTheSeed() {
+        List<Layer> layers = build("noise-original", Map.of("level", 0.2));
+        assertEquals(List.of("s_noise", "s_bn", "s_conv"), layers.stream().map(Layer::getLayerName).toList());
+        MultiLayerNetwork net = LayerContracts.network(layers, IN, 3, new Adam(1e-2), 1);
+        INDArray mask = net.getLayer(0).getParam(NoiseRelu.NOISE).dup();
+        assertArrayEquals(new long[]{2, 5, 5}, mask.shape());
+        INDArray w = net.getLayer(2).getParam("W").dup();
+        DataSet ds = LayerContracts.randomData(IN, 6, 3, 3);
+        for (int i = 0; i < 5; i++) net.fit(ds);
+        assertEquals(mask, net.getLayer(0).getParam(NoiseRelu.NOISE), "mask changed in training");
+        assertNotEquals(w, net.getLayer(2).getParam("W"), "weights did not train");
+        assertEquals(mask, LayerContracts.network(layers, IN, 3, new Adam(1e-2), 777).getLayer(0).getParam(NoiseRelu.NOISE));
+        List<Layer> other = new OriginalNoisePlugin().create(Map.of("level", 0.2), LayerContext.of("s", 2, 4, 5, 5, 100)).layers();
+        assertNotEquals(mask, LayerContracts.network(other, IN, 3, new Adam(1e-2), 1).getLayer(0).getParam(NoiseRelu.NOISE));
+        // stored already scaled: U(-0.2, 0.2)
+        assertTrue(mask.maxNumber().doubleValue() <= 0.2 && mask.minNumber().doubleValue() >= -0.2);
+        assertTrue(mask.maxNumber().doubleValue() > 0.1 && mask.minNumber().doubleValue() < -0.1);
+        assertEquals(org.pnnlab.api.ParamKind.FIXED, ((NoiseRelu) net.getLayer(0).conf().getLayer()).kindOf(NoiseRelu.NOISE));
+        // the same mask for every sample: on a zero input the first layer gives relu(mask) for each sample
+        org.pnnlab.layers.testing.LayerStack alone = new org.pnnlab.layers.testing.LayerStack(List.of(layers.get(0)), IN, 1);
+        INDArray y = alone.forward(org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.DOUBLE, 3, 2, 5, 5), false);
+        INDArray reluMask = org.nd4j.linalg.ops.transforms.Transforms.relu(alone.layer(0).getParam(NoiseRelu.NOISE), true);
+        for (int i = 0; i < 3; i++) assertEquals(reluMask, y.slice(i), "sample " + i);
+        Exception e = assertThrows(Exception.class, () -> net.output(org.nd4j.linalg.factory.Nd4j.rand(2, 2, 6, 6)));
+        Throwable t = e;
+        while (t.getCause() != null && !(t instanceof PnnException)) t = t.getCause();
+        assertTrue(t.getMessage().contains("[N, 2, 5, 5]"), t.getMessage());
     }
 
     @Test

@@ -23,6 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.pnnlab.api.LayerBlock;
 import org.pnnlab.api.LayerContext;
 import org.pnnlab.layers.dl4j.BatchNorm;
+import org.pnnlab.layers.dl4j.NoiseRelu;
 import org.pnnlab.layers.testing.GoldenCases;
 import org.pnnlab.layers.testing.LayerStack;
 
@@ -50,6 +51,10 @@ class PerturbationGoldenTest {
     static void runCase(Path dir) {
         JsonNode c = GoldenCases.caseJson(dir);
         String kind = c.path("kind").asText();
+        if (kind.equals("original-noise-layer")) {
+            runOriginalNoiseCase(dir, c);
+            return;
+        }
         Assumptions.assumeTrue(kind.equals("perturbation-layer"),
                 "case kind '" + kind + "' is tested by the model tests (pnn-models)");
         JsonNode k = c.get("constructor");
@@ -103,6 +108,48 @@ class PerturbationGoldenTest {
                     assertClose(dir, f.getFileName().toString(), t.layer.getParam(t.param), stat + " after the update");
                 }
             }
+        }
+    }
+
+    /**
+     * The original authors' NoiseLayer through the {@code noise-original} plugin: layer 0 adds the (already
+     * scaled) mask and applies ReLU, layer 1 is the input-side BN ({@code layers.1.*}), layer 2 the 1x1
+     * convolution ({@code layers.2.*}); the reference key {@code noise} is the mask.
+     */
+    static void runOriginalNoiseCase(Path dir, JsonNode c) {
+        JsonNode k = c.get("constructor");
+        INDArray x = GoldenCases.npy(dir, "x.npy");
+        int cin = k.get("in_planes").asInt();
+        int cout = k.get("out_planes").asInt();
+        LayerBlock block = new OriginalNoisePlugin().create(Map.of("level", k.get("level").asDouble()),
+                LayerContext.of("slot", cin, cout, (int) x.size(2), (int) x.size(3), 7));
+        assertEquals(List.of("slot_noise", "slot_bn", "slot_conv"),
+                block.layers().stream().map(org.deeplearning4j.nn.conf.layers.Layer::getLayerName).toList());
+        LayerStack stack = new LayerStack(block.layers(), InputType.convolutional(x.size(2), x.size(3), cin), 1);
+        INDArray drawn = stack.layer(0).getParam(NoiseRelu.NOISE).dup();
+        double level = k.get("level").asDouble();
+        assertTrue(drawn.amaxNumber().doubleValue() <= level && drawn.amaxNumber().doubleValue() > level / 2,
+                "the layer's own mask is U(-level, level), stored scaled");
+        for (Iterator<Map.Entry<String, JsonNode>> it = c.get("reference_param_to_file").fields(); it.hasNext(); ) {
+            var e = it.next();
+            Target t = target(e.getKey(), stack, false);
+            INDArray want = t.layer.getParam(t.param);
+            INDArray v = GoldenCases.npy(dir, e.getValue().asText());
+            assertEquals(want.length(), v.length(), "size of " + e.getKey());
+            want.assign(v.reshape(want.shape()));
+        }
+        boolean training = "train".equals(c.path("mode").asText());
+        INDArray y = stack.forward(x, training);
+        assertClose(dir, "y.npy", y, "output");
+        Map<String, INDArray> grads = new HashMap<>();
+        INDArray dx = stack.backward(GoldenCases.npy(dir, "g.npy"), grads);
+        assertClose(dir, "dx.npy", dx, "dL/dx");
+        for (Iterator<Map.Entry<String, JsonNode>> it = c.get("reference_param_to_grad_file").fields(); it.hasNext(); ) {
+            var e = it.next();
+            Target t = target(e.getKey(), stack, false);
+            INDArray grad = grads.get(t.index + "_" + t.param);
+            assertTrue(grad != null, "no gradient for " + e.getKey() + " (" + t.index + "_" + t.param + ")");
+            assertClose(dir, e.getValue().asText(), grad, "gradient of " + e.getKey());
         }
     }
 

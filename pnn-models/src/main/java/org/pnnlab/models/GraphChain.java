@@ -1,8 +1,10 @@
 package org.pnnlab.models;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.pnnlab.api.LayerBlock;
@@ -13,7 +15,8 @@ import org.pnnlab.api.PnnException;
 
 /**
  * Appends layers to a graph one after another while tracking the current activation shape, and fills
- * convolution slots from the layer registry.
+ * convolution slots from the layer registry. Branches: remember a vertex ({@link #last()}), continue from
+ * it later with {@link #from(String)}, and join branches with {@link #merge}.
  */
 public final class GraphChain {
     private final ComputationGraphConfiguration.GraphBuilder graph;
@@ -22,6 +25,7 @@ public final class GraphChain {
     private String last;
     private InputType type;
     private int slots;
+    private final Map<String, InputType> types = new HashMap<>();
 
     public GraphChain(ComputationGraphConfiguration.GraphBuilder graph, LayerRegistry registry, String input,
                       InputType inputType, long seed) {
@@ -30,6 +34,7 @@ public final class GraphChain {
         this.last = input;
         this.type = inputType;
         this.seed = seed;
+        types.put(input, inputType);
     }
 
     public String last() {
@@ -47,6 +52,38 @@ public final class GraphChain {
         return this;
     }
 
+    /** Continues the chain from a vertex added through this chain (its output shape is known). */
+    public GraphChain from(String vertex) {
+        return from(vertex, typeOf(vertex));
+    }
+
+    /** Output shape of a vertex added through this chain (or of the input). */
+    public InputType typeOf(String vertex) {
+        InputType t = types.get(vertex);
+        if (t == null) throw new IllegalArgumentException("no vertex named " + vertex + " in this chain");
+        return t;
+    }
+
+    /**
+     * Adds a vertex taking several inputs (e.g. an element-wise sum joining two branches); the chain then
+     * continues from it.
+     */
+    public GraphChain merge(String name, GraphVertex vertex, String... inputs) {
+        InputType[] in = new InputType[inputs.length];
+        for (int i = 0; i < inputs.length; i++) in[i] = typeOf(inputs[i]);
+        InputType out;
+        try {
+            out = vertex.getOutputType(-1, in);
+        } catch (org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException e) {
+            throw new PnnException("vertex " + name + " cannot join " + String.join(", ", inputs) + ": " + e.getMessage(), e);
+        }
+        graph.addVertex(name, vertex, inputs);
+        types.put(name, out);
+        last = name;
+        type = out;
+        return this;
+    }
+
     public GraphChain add(Layer layer) {
         String name = layer.getLayerName();
         if (name == null || name.isBlank()) throw new IllegalArgumentException("layer without a name: " + layer);
@@ -56,6 +93,7 @@ public final class GraphChain {
         layer.setNIn(in, false);
         InputType out = layer.getOutputType(-1, in);
         graph.addLayer(name, layer, last);
+        types.put(name, out);
         last = name;
         type = out;
         return this;

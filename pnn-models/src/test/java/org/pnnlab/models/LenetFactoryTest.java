@@ -91,6 +91,10 @@ class LenetFactoryTest {
     static void runModelCase(Path dir) {
         JsonNode c = GoldenCases.caseJson(dir);
         String factory = c.get("factory").asText();
+        if (factory.equals("perturb_resnet18")) {
+            ReproductionModelsTest.runPerturbResnetCase(dir);
+            return;
+        }
         Assumptions.assumeTrue(factory.equals("lenet"), "model " + factory + " is not built yet");
         JsonNode kw = c.get("factory_kwargs");
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);

@@ -1,0 +1,84 @@
+package org.pnnlab.models;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.pnnlab.api.PnnException;
+import org.pnnlab.layers.dl4j.Activations;
+import org.pnnlab.layers.dl4j.BatchNorm;
+import org.pnnlab.layers.dl4j.Conv2d;
+
+/** Building blocks shared by the ResNet-style models: pooling, shortcuts, residual joins and the head. */
+final class Blocks {
+    private Blocks() {
+    }
+
+    /** A square pooling window; average pooling counts the zero padding in the divisor (PyTorch's default). */
+    static SubsamplingLayer pool(String name, PoolingType type, int kernel, int stride, int padding) {
+        return new SubsamplingLayer.Builder(type, new int[]{kernel, kernel}, new int[]{stride, stride})
+                .padding(padding, padding).convolutionMode(ConvolutionMode.Truncate)
+                .avgPoolIncludePadInDivisor(true).name(name).build();
+    }
+
+    static PoolingType poolType(String name) {
+        return name.equals("avg") ? PoolingType.AVG : PoolingType.MAX;
+    }
+
+    /** Checks that a kernel-k pooling (no padding) fits the current activation. */
+    static void requireFits(GraphChain chain, String model, String where, int kernel) {
+        InputType.InputTypeConvolutional t = chain.asCnn(where);
+        if (t.getHeight() < kernel || t.getWidth() < kernel) {
+            throw new PnnException("model " + model + ": at " + where + " the activation is " + t.getHeight() + "x"
+                    + t.getWidth() + ", too small for a " + kernel + "x" + kernel + " pooling; use a larger input");
+        }
+    }
+
+    static BatchNorm bn(String name, long channels, boolean relu) {
+        return BatchNorm.of(name, channels, Activations.dl4j(relu ? "relu" : "identity"));
+    }
+
+    /**
+     * The residual shortcut of a block starting at vertex {@code input}: the identity when
+     * {@code stride == 1 && in == out}, otherwise a 1x1 convolution with that stride (no bias) and batch norm.
+     * Returns the name of the shortcut's last vertex.
+     */
+    static String shortcut(GraphChain chain, String prefix, String input, long in, long out, int stride) {
+        if (stride == 1 && in == out) return input;
+        chain.from(input);
+        chain.add(Conv2d.of(prefix + "_shortcut_conv", in, out, 1, stride, 0, false, -1));
+        chain.add(bn(prefix + "_shortcut_bn", out, false));
+        return chain.last();
+    }
+
+    /** {@code relu(branch + shortcut)}, out of place: an element-wise sum vertex and a ReLU layer. */
+    static void join(GraphChain chain, String prefix, String branch, String shortcut) {
+        chain.merge(prefix + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), branch, shortcut);
+        chain.add(new ActivationLayer.Builder().activation(new ActivationReLU()).name(prefix + "_relu").build());
+    }
+
+    /**
+     * Average pooling over the whole remaining map ({@code avgpool}; with a 3x32x32 input this is the reference's
+     * kernel 4, or kernel 1 after a stride-2 first layer), then the linear classifier {@value ModelFactory#LOGITS}
+     * and the softmax cross-entropy {@value ModelFactory#OUTPUT}.
+     */
+    static void head(GraphChain chain, ComputationGraphConfiguration.GraphBuilder g, int classes) {
+        InputType.InputTypeConvolutional t = chain.asCnn("avgpool");
+        chain.add(new SubsamplingLayer.Builder(PoolingType.AVG, new int[]{(int) t.getHeight(), (int) t.getWidth()},
+                new int[]{1, 1}).convolutionMode(ConvolutionMode.Truncate).name("avgpool").build());
+        chain.add(new DenseLayer.Builder().nOut(classes).activation(Activation.IDENTITY).weightInit(WeightInit.UNIFORM)
+                .name(ModelFactory.LOGITS).build());
+        chain.add(new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                .name(ModelFactory.OUTPUT).build());
+        g.setOutputs(ModelFactory.OUTPUT);
+    }
+}

@@ -1,0 +1,75 @@
+package org.pnnlab.models;
+
+import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.pnnlab.api.LayerParams;
+import org.pnnlab.api.LayerRegistry;
+import org.pnnlab.api.ParamSpec;
+import org.pnnlab.layers.dl4j.Conv2d;
+
+/**
+ * {@code resnet18}, the reproduction's baseline (spec 2.1): ordinary 3x3 convolutions (no bias) with batch
+ * norm, four stages of two BasicBlocks (widths nf, 2nf, 4nf, 8nf; stride 2 at the start of stages 2-4,
+ * 1x1 convolution + batch norm projection shortcuts where the shape changes), average pooling over the
+ * remaining map (kernel 4 for a 32x32 input) and a linear classifier. It uses no layer plugin: the layer
+ * choices of the spec are ignored.
+ *
+ * <p>BasicBlock(in, out, s): conv3x3(s) - BN - ReLU - conv3x3 - BN - add shortcut - ReLU. Vertex names:
+ * {@code conv1, bn1, layer<i>_<j>_conv1, _bn1, _conv2, _bn2, _shortcut_conv, _shortcut_bn, _add, _relu,
+ * avgpool, logits, output}.
+ */
+public final class Resnet18Factory implements ModelFactory {
+    static final List<ParamSpec> OPTIONS = List.of(
+            ParamSpec.intParam("nfilters", 64, 1, 4096, "width of the first stage (stages: nf, 2nf, 4nf, 8nf)"));
+
+    @Override
+    public String name() {
+        return "resnet18";
+    }
+
+    @Override
+    public String description() {
+        return "ResNet-18 baseline with 3x3 convolutions (ignores the layer choice); 3x32x32 input";
+    }
+
+    @Override
+    public List<ParamSpec> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    public ComputationGraphConfiguration build(ModelSpec spec, LayerRegistry registry, NeuralNetConfiguration.Builder base) {
+        LayerParams o = LayerParams.validate("model resnet18", OPTIONS, spec.options());
+        int nf = o.getInt("nfilters");
+        InputType in = InputType.convolutional(spec.height(), spec.width(), spec.channels());
+        ComputationGraphConfiguration.GraphBuilder g = base.graphBuilder().addInputs("input").setInputTypes(in);
+        GraphChain chain = new GraphChain(g, registry, "input", in, spec.seed());
+        chain.add(Conv2d.of("conv1", spec.channels(), nf, 3, 1, 1, false, -1));
+        chain.add(Blocks.bn("bn1", nf, true));
+        int width = nf;
+        for (int stage = 1; stage <= 4; stage++) {
+            int out = nf << (stage - 1);
+            for (int b = 0; b < 2; b++) {
+                int stride = stage > 1 && b == 0 ? 2 : 1;
+                basicBlock(chain, "layer" + stage + "_" + b, width, out, stride);
+                width = out;
+            }
+        }
+        Blocks.head(chain, g, spec.classes());
+        return g.build();
+    }
+
+    private static void basicBlock(GraphChain chain, String p, int in, int out, int stride) {
+        String x = chain.last();
+        Blocks.requireFits(chain, "resnet18", p, stride);
+        chain.add(Conv2d.of(p + "_conv1", in, out, 3, stride, 1, false, -1));
+        chain.add(Blocks.bn(p + "_bn1", out, true));
+        chain.add(Conv2d.of(p + "_conv2", out, out, 3, 1, 1, false, -1));
+        chain.add(Blocks.bn(p + "_bn2", out, false));
+        String branch = chain.last();
+        String shortcut = Blocks.shortcut(chain, p, x, in, out, stride);
+        Blocks.join(chain, p, branch, shortcut);
+    }
+}
