@@ -79,27 +79,8 @@ class PerturbationGoldenTest {
         LayerStack stack = new LayerStack(block.layers(), InputType.convolutional(x.size(2), x.size(3), cin), 1);
         boolean mix = k.get("mix_maps").asBoolean();
 
-        for (Iterator<Map.Entry<String, JsonNode>> it = c.get("reference_param_to_file").fields(); it.hasNext(); ) {
-            var e = it.next();
-            Target t = target(e.getKey(), stack, mix);
-            INDArray want = t.layer.getParam(t.param);
-            INDArray v = GoldenCases.npy(dir, e.getValue().asText());
-            assertEquals(want.length(), v.length(), "size of " + e.getKey());
-            want.assign(v.reshape(want.shape()));
-        }
         boolean training = "train".equals(c.path("mode").asText());
-        INDArray y = stack.forward(x, training);
-        assertClose(dir, "y.npy", y, "output");
-        Map<String, INDArray> grads = new HashMap<>();
-        INDArray dx = stack.backward(GoldenCases.npy(dir, "g.npy"), grads);
-        assertClose(dir, "dx.npy", dx, "dL/dx");
-        for (Iterator<Map.Entry<String, JsonNode>> it = c.get("reference_param_to_grad_file").fields(); it.hasNext(); ) {
-            var e = it.next();
-            Target t = target(e.getKey(), stack, mix);
-            INDArray grad = grads.get(t.index + "_" + t.param);
-            assertTrue(grad != null, "no gradient for " + e.getKey() + " (" + t.index + "_" + t.param + ")");
-            assertClose(dir, e.getValue().asText(), grad, "gradient of " + e.getKey());
-        }
+        loadRunAndCompare(dir, c, stack, x, training, mix);
         if (training) {
             for (String stat : List.of("running_mean", "running_var")) {
                 Path f = dir.resolve("bn_" + stat + "_after.npy");
@@ -130,23 +111,28 @@ class PerturbationGoldenTest {
         double level = k.get("level").asDouble();
         assertTrue(drawn.amaxNumber().doubleValue() <= level && drawn.amaxNumber().doubleValue() > level / 2,
                 "the layer's own mask is U(-level, level), stored scaled");
+        loadRunAndCompare(dir, c, stack, x, "train".equals(c.path("mode").asText()), false);
+    }
+
+    /**
+     * Loads the reference tensors into the stack, runs it forward and backward with the case's upstream
+     * gradient, and compares the output, dL/dx and every listed parameter gradient.
+     */
+    static void loadRunAndCompare(Path dir, JsonNode c, LayerStack stack, INDArray x, boolean training, boolean mix) {
         for (Iterator<Map.Entry<String, JsonNode>> it = c.get("reference_param_to_file").fields(); it.hasNext(); ) {
             var e = it.next();
-            Target t = target(e.getKey(), stack, false);
+            Target t = target(e.getKey(), stack, mix);
             INDArray want = t.layer.getParam(t.param);
             INDArray v = GoldenCases.npy(dir, e.getValue().asText());
             assertEquals(want.length(), v.length(), "size of " + e.getKey());
             want.assign(v.reshape(want.shape()));
         }
-        boolean training = "train".equals(c.path("mode").asText());
-        INDArray y = stack.forward(x, training);
-        assertClose(dir, "y.npy", y, "output");
+        assertClose(dir, "y.npy", stack.forward(x, training), "output");
         Map<String, INDArray> grads = new HashMap<>();
-        INDArray dx = stack.backward(GoldenCases.npy(dir, "g.npy"), grads);
-        assertClose(dir, "dx.npy", dx, "dL/dx");
+        assertClose(dir, "dx.npy", stack.backward(GoldenCases.npy(dir, "g.npy"), grads), "dL/dx");
         for (Iterator<Map.Entry<String, JsonNode>> it = c.get("reference_param_to_grad_file").fields(); it.hasNext(); ) {
             var e = it.next();
-            Target t = target(e.getKey(), stack, false);
+            Target t = target(e.getKey(), stack, mix);
             INDArray grad = grads.get(t.index + "_" + t.param);
             assertTrue(grad != null, "no gradient for " + e.getKey() + " (" + t.index + "_" + t.param + ")");
             assertClose(dir, e.getValue().asText(), grad, "gradient of " + e.getKey());

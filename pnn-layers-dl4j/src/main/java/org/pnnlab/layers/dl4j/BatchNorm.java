@@ -63,13 +63,7 @@ public class BatchNorm extends FeedForwardLayer implements ParamKinds {
                                                         Collection<TrainingListener> listeners, int layerIndex,
                                                         INDArray paramsView, boolean initializeParams,
                                                         DataType networkDataType) {
-        BatchNormLayer layer = new BatchNormLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return Runtimes.wire(new BatchNormLayer(conf, networkDataType), conf, listeners, layerIndex, paramsView, initializeParams);
     }
 
     @Override

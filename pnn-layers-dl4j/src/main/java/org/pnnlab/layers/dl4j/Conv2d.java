@@ -77,13 +77,7 @@ public class Conv2d extends FeedForwardLayer {
                                                         Collection<TrainingListener> listeners, int layerIndex,
                                                         INDArray paramsView, boolean initializeParams,
                                                         DataType networkDataType) {
-        Runtime layer = new Runtime(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return Runtimes.wire(new Runtime(conf, networkDataType), conf, listeners, layerIndex, paramsView, initializeParams);
     }
 
     @Override

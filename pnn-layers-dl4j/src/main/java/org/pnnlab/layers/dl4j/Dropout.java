@@ -49,13 +49,7 @@ public class Dropout extends NoParamLayer {
                                                         Collection<TrainingListener> listeners, int index,
                                                         INDArray paramsView, boolean initializeParams,
                                                         DataType dataType) {
-        Runtime r = new Runtime(conf, dataType);
-        r.setListeners(listeners);
-        r.setIndex(index);
-        r.setParamsViewArray(paramsView);
-        r.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        r.setConf(conf);
-        return r;
+        return Runtimes.wire(new Runtime(conf, dataType), conf, listeners, index, paramsView, initializeParams);
     }
 
     @Override

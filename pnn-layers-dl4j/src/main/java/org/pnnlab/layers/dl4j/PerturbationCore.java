@@ -124,13 +124,7 @@ public class PerturbationCore extends FeedForwardLayer implements ParamKinds {
                                                         Collection<TrainingListener> listeners, int layerIndex,
                                                         INDArray paramsView, boolean initializeParams,
                                                         DataType networkDataType) {
-        PerturbationCoreLayer layer = new PerturbationCoreLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return Runtimes.wire(new PerturbationCoreLayer(conf, networkDataType), conf, listeners, layerIndex, paramsView, initializeParams);
     }
 
     @Override
