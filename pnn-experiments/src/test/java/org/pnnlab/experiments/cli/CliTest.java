@@ -116,6 +116,35 @@ class CliTest {
     }
 
     @Test
+    void impossibleChannelCombinationNamesTheRule() {
+        // a perturbation first slot on RGB input with fan-out 2: 64 outputs are not a multiple of 3 inputs
+        assertUserError(cli("model", "perturb_resnet18", "--input", "3x32x32", "--first-layer", "perturbation",
+                "--layer-opt", "nmasks=2"), "multiple", "64", "3");
+        assertUserError(cli("model", "noiseresnet18", "--input", "3x32x32", "--layer", "noise-original",
+                "--model-opt", "first_filter_size=0"), "first_filter_size");
+        assertUserError(cli("model", "cifarnet", "--model-opt", "widht=3"), "widht", "nfilters");
+    }
+
+    @Test
+    void corruptCifarBatchAndWrongChecksumAreNamed(@TempDir Path tmp) throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("cifar"));
+        for (String f : new String[]{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+                "data_batch_5.bin", "test_batch.bin"}) {
+            Files.write(src.resolve(f), new byte[3073 * 3 + 17]);
+        }
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        assertUserError(cli("data", "import", "cifar-10", src.toString(), "--data-dir", data.toString()), "data_batch_1.bin");
+        // an MNIST training-image file with the right structure (60000 blank images) but not the official content
+        Path mn = Files.createDirectories(tmp.resolve("mnist"));
+        byte[] img = new byte[16 + 60000 * 784];
+        System.arraycopy(new byte[]{0, 0, 8, 3, 0, 0, (byte) 0xEA, 0x60, 0, 0, 0, 28, 0, 0, 0, 28}, 0, img, 0, 16);
+        Files.write(mn.resolve("train-images-idx3-ubyte"), img);
+        Result r = cli("data", "import", "mnist", mn.toString(), "--data-dir", data.toString());
+        assertUserError(r, "train-images-idx3-ubyte");
+        assertTrue(r.err().contains("SHA-256") || r.err().contains("checksum"), r.err());
+    }
+
+    @Test
     void listShowsExperimentsLayersModelsAndDatasets() {
         Result r = cli("list");
         assertEquals(0, r.code(), r.err());
