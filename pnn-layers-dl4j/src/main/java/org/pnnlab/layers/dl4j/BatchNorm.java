@@ -159,70 +159,26 @@ public class BatchNorm extends FeedForwardLayer implements ParamKinds {
     }
 
     /** Parameter layout: gamma, beta, mean, var, each of length C. */
-    public static final class BatchNormParams implements ParamInitializer {
+    static final class BatchNormParams extends FlatParams<BatchNorm> {
         static final BatchNormParams INSTANCE = new BatchNormParams();
-        private static final List<String> KEYS = List.of(GAMMA, BETA, MEAN, VAR);
 
-        @Override
-        public long numParams(NeuralNetConfiguration conf) {
-            return numParams(conf.getLayer());
+        private BatchNormParams() {
+            super(BatchNorm.class, List.of(GAMMA), List.of(BETA));
         }
 
         @Override
-        public long numParams(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return 4 * ((BatchNorm) layer).getNOut();
-        }
-
-        @Override
-        public List<String> paramKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return KEYS;
-        }
-
-        @Override
-        public List<String> weightKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return List.of(GAMMA);
-        }
-
-        @Override
-        public List<String> biasKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return List.of(BETA);
-        }
-
-        @Override
-        public boolean isWeightParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
-            return GAMMA.equals(key);
-        }
-
-        @Override
-        public boolean isBiasParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
-            return BETA.equals(key);
-        }
-
-        @Override
-        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray view, boolean initialize) {
-            Map<String, INDArray> m = split(conf, view);
-            if (initialize) {
-                m.get(GAMMA).assign(1);
-                m.get(BETA).assign(0);
-                m.get(MEAN).assign(0);
-                m.get(VAR).assign(1);
-            }
+        Map<String, long[]> shapes(BatchNorm b) {
+            Map<String, long[]> m = new java.util.LinkedHashMap<>();
+            for (String k : List.of(GAMMA, BETA, MEAN, VAR)) m.put(k, new long[]{b.getNOut()});
             return m;
         }
 
         @Override
-        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray view) {
-            return split(conf, view);
-        }
-
-        private static Map<String, INDArray> split(NeuralNetConfiguration conf, INDArray view) {
-            long c = ((BatchNorm) conf.getLayer()).getNOut();
-            INDArray flat = view.reshape(view.length());
-            Map<String, INDArray> m = new java.util.LinkedHashMap<>();
-            for (int i = 0; i < KEYS.size(); i++) {
-                m.put(KEYS.get(i), flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i * c, (i + 1) * c)));
-            }
-            return m;
+        void initialize(BatchNorm b, Map<String, INDArray> m) {
+            m.get(GAMMA).assign(1);
+            m.get(BETA).assign(0);
+            m.get(MEAN).assign(0);
+            m.get(VAR).assign(1);
         }
     }
 }

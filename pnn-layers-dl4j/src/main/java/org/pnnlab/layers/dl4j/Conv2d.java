@@ -152,78 +152,30 @@ public class Conv2d extends FeedForwardLayer {
     }
 
     /** Parameter layout: W [out, in, k, k] then b [out] when present. */
-    static final class Params implements ParamInitializer {
+    static final class Params extends FlatParams<Conv2d> {
         static final Params INSTANCE = new Params();
 
-        private static Conv2d c(org.deeplearning4j.nn.conf.layers.Layer l) {
-            return (Conv2d) l;
+        private Params() {
+            super(Conv2d.class, List.of(WEIGHT), List.of(BIAS));
         }
 
         @Override
-        public long numParams(NeuralNetConfiguration conf) {
-            return numParams(conf.getLayer());
+        Map<String, long[]> shapes(Conv2d c) {
+            Map<String, long[]> m = new LinkedHashMap<>();
+            m.put(WEIGHT, new long[]{c.getNOut(), c.getNIn(), c.kernel, c.kernel});
+            if (c.hasBias) m.put(BIAS, new long[]{c.getNOut()});
+            return m;
         }
 
         @Override
-        public long numParams(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            Conv2d c = c(layer);
-            return c.getNOut() * c.getNIn() * c.kernel * c.kernel + (c.hasBias ? c.getNOut() : 0);
-        }
-
-        @Override
-        public List<String> paramKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return c(layer).hasBias ? List.of(WEIGHT, BIAS) : List.of(WEIGHT);
-        }
-
-        @Override
-        public List<String> weightKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return List.of(WEIGHT);
-        }
-
-        @Override
-        public List<String> biasKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return c(layer).hasBias ? List.of(BIAS) : List.of();
-        }
-
-        @Override
-        public boolean isWeightParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
-            return WEIGHT.equals(key);
-        }
-
-        @Override
-        public boolean isBiasParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
-            return BIAS.equals(key);
-        }
-
-        @Override
-        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray view, boolean initialize) {
-            Map<String, INDArray> m = split(conf, view);
-            if (initialize) {
-                Conv2d c = c(conf.getLayer());
-                INDArray w = m.get(WEIGHT);
-                w.assign(Nd4j.randn(w.dataType(), w.shape()).muli(c.weightStd));
-                if (c.hasBias) {
-                    double bound = 1.0 / Math.sqrt((double) c.getNIn() * c.kernel * c.kernel);
-                    INDArray b = m.get(BIAS);
-                    b.assign(Nd4j.rand(b.dataType(), b.shape()).muli(2 * bound).subi(bound));
-                }
+        void initialize(Conv2d c, Map<String, INDArray> m) {
+            INDArray w = m.get(WEIGHT);
+            w.assign(Nd4j.randn(w.dataType(), w.shape()).muli(c.weightStd));
+            if (c.hasBias) {
+                double bound = 1.0 / Math.sqrt((double) c.getNIn() * c.kernel * c.kernel);
+                INDArray b = m.get(BIAS);
+                b.assign(Nd4j.rand(b.dataType(), b.shape()).muli(2 * bound).subi(bound));
             }
-            return m;
-        }
-
-        @Override
-        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray view) {
-            return split(conf, view);
-        }
-
-        private static Map<String, INDArray> split(NeuralNetConfiguration conf, INDArray view) {
-            Conv2d c = c(conf.getLayer());
-            INDArray flat = view.reshape(view.length());
-            long nw = c.getNOut() * c.getNIn() * c.kernel * c.kernel;
-            Map<String, INDArray> m = new LinkedHashMap<>();
-            m.put(WEIGHT, flat.get(NDArrayIndex.interval(0, nw)).reshape('c', c.getNOut(), c.getNIn(), c.kernel, c.kernel));
-            if (c.hasBias) m.put(BIAS, flat.get(NDArrayIndex.interval(nw, nw + c.getNOut())));
-            return m;
         }
     }
 

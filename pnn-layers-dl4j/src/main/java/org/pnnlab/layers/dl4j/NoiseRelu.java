@@ -170,69 +170,24 @@ public class NoiseRelu extends FeedForwardLayer implements ParamKinds {
     }
 
     /** Parameter layout: the mask, [C, H, W]. */
-    static final class Params implements ParamInitializer {
+    static final class Params extends FlatParams<NoiseRelu> {
         static final Params INSTANCE = new Params();
 
-        private static NoiseRelu n(org.deeplearning4j.nn.conf.layers.Layer l) {
-            return (NoiseRelu) l;
+        private Params() {
+            super(NoiseRelu.class, List.of(), List.of());
         }
 
         @Override
-        public long numParams(NeuralNetConfiguration conf) {
-            return numParams(conf.getLayer());
-        }
-
-        @Override
-        public long numParams(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return n(layer).maskValueCount();
-        }
-
-        @Override
-        public List<String> paramKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return List.of(NOISE);
-        }
-
-        @Override
-        public List<String> weightKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> biasKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return List.of();
-        }
-
-        @Override
-        public boolean isWeightParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
-            return false;
-        }
-
-        @Override
-        public boolean isBiasParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
-            return false;
-        }
-
-        @Override
-        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray view, boolean initialize) {
-            Map<String, INDArray> m = split(conf, view);
-            if (initialize) {
-                INDArray mask = m.get(NOISE);
-                mask.assign(Nd4j.createFromArray(n(conf.getLayer()).drawMask()).reshape(mask.shape())
-                        .castTo(mask.dataType()));
-            }
+        Map<String, long[]> shapes(NoiseRelu n) {
+            Map<String, long[]> m = new LinkedHashMap<>();
+            m.put(NOISE, new long[]{n.getNOut(), n.height, n.width});
             return m;
         }
 
         @Override
-        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray view) {
-            return split(conf, view);
-        }
-
-        private static Map<String, INDArray> split(NeuralNetConfiguration conf, INDArray view) {
-            NoiseRelu n = n(conf.getLayer());
-            Map<String, INDArray> m = new LinkedHashMap<>();
-            m.put(NOISE, view.reshape(view.length()).reshape('c', n.getNOut(), n.height, n.width));
-            return m;
+        void initialize(NoiseRelu n, Map<String, INDArray> m) {
+            INDArray mask = m.get(NOISE);
+            mask.assign(Nd4j.createFromArray(n.drawMask()).reshape(mask.shape()).castTo(mask.dataType()));
         }
     }
 

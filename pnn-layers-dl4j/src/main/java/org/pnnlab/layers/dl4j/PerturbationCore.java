@@ -222,90 +222,31 @@ public class PerturbationCore extends FeedForwardLayer implements ParamKinds {
     }
 
     /** Parameter layout: W, noise, b. */
-    static final class Params implements ParamInitializer {
+    static final class Params extends FlatParams<PerturbationCore> {
         static final Params INSTANCE = new Params();
 
-        private static PerturbationCore p(org.deeplearning4j.nn.conf.layers.Layer l) {
-            return (PerturbationCore) l;
-        }
-
-        static long[] weightShape(PerturbationCore p) {
-            return new long[]{p.getNOut(), p.nmasks == 1 ? p.getNIn() : p.nmasks};
-        }
-
-        static long[] noiseShape(PerturbationCore p) {
-            return new long[]{p.noiseChannels(), p.nmasks, p.height, p.width};
+        private Params() {
+            super(PerturbationCore.class, List.of(WEIGHT, NOISE), List.of(BIAS));
         }
 
         @Override
-        public long numParams(NeuralNetConfiguration conf) {
-            return numParams(conf.getLayer());
-        }
-
-        @Override
-        public long numParams(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            PerturbationCore p = p(layer);
-            long[] w = weightShape(p);
-            return w[0] * w[1] + p.maskValueCount() + p.getNOut();
-        }
-
-        @Override
-        public List<String> paramKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return List.of(WEIGHT, NOISE, BIAS);
-        }
-
-        @Override
-        public List<String> weightKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return List.of(WEIGHT, NOISE);
-        }
-
-        @Override
-        public List<String> biasKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
-            return List.of(BIAS);
-        }
-
-        @Override
-        public boolean isWeightParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
-            return WEIGHT.equals(key) || NOISE.equals(key);
-        }
-
-        @Override
-        public boolean isBiasParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
-            return BIAS.equals(key);
-        }
-
-        @Override
-        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray view, boolean initialize) {
-            Map<String, INDArray> m = split(conf, view);
-            if (initialize) {
-                PerturbationCore p = p(conf.getLayer());
-                INDArray w = m.get(WEIGHT);
-                w.assign(Nd4j.randn(w.dataType(), w.shape()).muli(Math.sqrt(2.0 / p.getNOut())));
-                double bound = 1.0 / Math.sqrt(weightShape(p)[1]);
-                INDArray b = m.get(BIAS);
-                b.assign(Nd4j.rand(b.dataType(), b.shape()).muli(2 * bound).subi(bound));
-                INDArray noise = m.get(NOISE);
-                noise.assign(Nd4j.createFromArray(p.drawMasks()).reshape(noise.shape()).castTo(noise.dataType()));
-            }
+        Map<String, long[]> shapes(PerturbationCore p) {
+            Map<String, long[]> m = new LinkedHashMap<>();
+            m.put(WEIGHT, new long[]{p.getNOut(), p.nmasks == 1 ? p.getNIn() : p.nmasks});
+            m.put(NOISE, new long[]{p.noiseChannels(), p.nmasks, p.height, p.width});
+            m.put(BIAS, new long[]{p.getNOut()});
             return m;
         }
 
         @Override
-        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray view) {
-            return split(conf, view);
-        }
-
-        private static Map<String, INDArray> split(NeuralNetConfiguration conf, INDArray view) {
-            PerturbationCore p = p(conf.getLayer());
-            INDArray flat = view.reshape(view.length());
-            long[] ws = weightShape(p);
-            long nw = ws[0] * ws[1];
-            long nn = p.maskValueCount();
-            Map<String, INDArray> m = new LinkedHashMap<>();
-            m.put(WEIGHT, flat.get(NDArrayIndex.interval(0, nw)).reshape('c', ws));
-            m.put(NOISE, flat.get(NDArrayIndex.interval(nw, nw + nn)).reshape('c', noiseShape(p)));
-            m.put(BIAS, flat.get(NDArrayIndex.interval(nw + nn, nw + nn + p.getNOut())));
-            return m;
+        void initialize(PerturbationCore p, Map<String, INDArray> m) {
+            INDArray w = m.get(WEIGHT);
+            w.assign(Nd4j.randn(w.dataType(), w.shape()).muli(Math.sqrt(2.0 / p.getNOut())));
+            double bound = 1.0 / Math.sqrt(w.size(1));
+            INDArray b = m.get(BIAS);
+            b.assign(Nd4j.rand(b.dataType(), b.shape()).muli(2 * bound).subi(bound));
+            INDArray noise = m.get(NOISE);
+            noise.assign(Nd4j.createFromArray(p.drawMasks()).reshape(noise.shape()).castTo(noise.dataType()));
         }
     }
 }

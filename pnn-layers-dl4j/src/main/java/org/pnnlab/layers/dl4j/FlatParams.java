@@ -1,0 +1,105 @@
+package org.pnnlab.layers.dl4j;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * A parameter initializer for the hand-written layers: the layer lists its parameters' names and shapes in
+ * storage order, and this class slices DL4J's flat parameter (and gradient) view into them, counts them
+ * and answers which are weights and biases (for regularisation and updaters).
+ */
+abstract class FlatParams<L extends Layer> implements ParamInitializer {
+    private final Class<L> type;
+    private final List<String> weights;
+    private final List<String> biases;
+
+    FlatParams(Class<L> type, List<String> weights, List<String> biases) {
+        this.type = type;
+        this.weights = weights;
+        this.biases = biases;
+    }
+
+    /** Parameter names and shapes, in storage order. */
+    abstract Map<String, long[]> shapes(L layer);
+
+    /** Fills freshly created parameters. */
+    abstract void initialize(L layer, Map<String, INDArray> params);
+
+    private L layer(Layer l) {
+        return type.cast(l);
+    }
+
+    @Override
+    public long numParams(NeuralNetConfiguration conf) {
+        return numParams(conf.getLayer());
+    }
+
+    @Override
+    public long numParams(Layer layer) {
+        long n = 0;
+        for (long[] s : shapes(layer(layer)).values()) n += length(s);
+        return n;
+    }
+
+    private static long length(long[] shape) {
+        long n = 1;
+        for (long d : shape) n *= d;
+        return n;
+    }
+
+    @Override
+    public List<String> paramKeys(Layer layer) {
+        return List.copyOf(shapes(layer(layer)).keySet());
+    }
+
+    @Override
+    public List<String> weightKeys(Layer layer) {
+        return paramKeys(layer).stream().filter(weights::contains).toList();
+    }
+
+    @Override
+    public List<String> biasKeys(Layer layer) {
+        return paramKeys(layer).stream().filter(biases::contains).toList();
+    }
+
+    @Override
+    public boolean isWeightParam(Layer layer, String key) {
+        return weights.contains(key);
+    }
+
+    @Override
+    public boolean isBiasParam(Layer layer, String key) {
+        return biases.contains(key);
+    }
+
+    @Override
+    public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray view, boolean initializeParams) {
+        Map<String, INDArray> m = split(conf, view);
+        if (initializeParams) initialize(layer(conf.getLayer()), m);
+        return m;
+    }
+
+    @Override
+    public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray view) {
+        return split(conf, view);
+    }
+
+    /** Views into the flat array, one per parameter, shaped in c order. */
+    private Map<String, INDArray> split(NeuralNetConfiguration conf, INDArray view) {
+        INDArray flat = view.reshape(view.length());
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        long offset = 0;
+        for (Map.Entry<String, long[]> e : shapes(layer(conf.getLayer())).entrySet()) {
+            long n = length(e.getValue());
+            m.put(e.getKey(), flat.get(NDArrayIndex.interval(offset, offset + n)).reshape('c', e.getValue()));
+            offset += n;
+        }
+        return m;
+    }
+}
