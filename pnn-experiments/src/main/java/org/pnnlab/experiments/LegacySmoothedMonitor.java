@@ -12,7 +12,13 @@ public final class LegacySmoothedMonitor {
     private double best = Double.NEGATIVE_INFINITY;
 
     public LegacySmoothedMonitor(int flagBatchSize) {
+        this(flagBatchSize, 0);
+    }
+
+    /** A monitor whose state S starts at {@code initialState} (percent), as after an earlier epoch. */
+    public LegacySmoothedMonitor(int flagBatchSize, double initialState) {
         this.flagBatchSize = flagBatchSize;
+        this.state = initialState;
     }
 
     /** Feeds one epoch's per-batch results; returns S (in percent) after it. */

@@ -13,11 +13,10 @@ class LegacySmoothedMonitorTest {
         LegacySmoothedMonitor m = new LegacySmoothedMonitor(10);
         int[] correct = {7, 8, 9, 8, 9, 8, 10, 10, 9, 10}; // true accuracy 88%
         assertEquals(91.4684, m.epoch(correct, SIZES), 1e-4);
-        LegacySmoothedMonitor carried = new LegacySmoothedMonitor(10);
-        // bring the state to 86.0 first: one full batch of 10 correct out of 10 gives 30, so feed a crafted start
-        carried.epoch(new int[]{0}, new int[]{7}); // a partial batch is skipped: state stays 0
-        assertEquals(0.0, carried.best(), 0);
-        assertEquals(93.8977, fromState(86.0, correct), 1e-4);
+        LegacySmoothedMonitor skipped = new LegacySmoothedMonitor(10);
+        assertEquals(0.0, skipped.epoch(new int[]{0}, new int[]{7}), 0, "a partial batch is skipped");
+        // the spec's second column: the same batches with S = 86.0 carried over from an earlier epoch
+        assertEquals(93.8977, new LegacySmoothedMonitor(10, 86.0).epoch(correct, SIZES), 1e-4);
     }
 
     static double fromState(double s0, int[] correct) {
