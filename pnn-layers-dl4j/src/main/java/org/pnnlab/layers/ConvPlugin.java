@@ -12,6 +12,8 @@ import org.pnnlab.api.PnnException;
 import org.pnnlab.layers.dl4j.Activations;
 import org.pnnlab.layers.dl4j.BatchNorm;
 import org.pnnlab.layers.dl4j.Conv2d;
+import org.pnnlab.layers.dl4j.PReLUBlock;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 
 /** {@code conv}: an ordinary convolution followed by batch normalisation and an activation. */
 public final class ConvPlugin implements LayerPlugin {
@@ -23,7 +25,7 @@ public final class ConvPlugin implements LayerPlugin {
             ParamSpec.intParam("padding", -1, -1, 15, "zero padding on each side; -1 = kernel/2 (keeps the size at stride 1)"),
             ParamSpec.boolParam("bias", false, "add a learned bias in the convolution (redundant before batch norm)"),
             ParamSpec.boolParam("batch_norm", true, "batch normalisation after the convolution"),
-            ParamSpec.choiceParam("act", "relu", Activations.NAMES, "activation at the end of the slot"));
+            ParamSpec.choiceParam("act", "relu", Activations.SLOT_NAMES, "activation at the end of the slot (prelu: one learnable slope)"));
 
     @Override
     public String id() {
@@ -56,6 +58,11 @@ public final class ConvPlugin implements LayerPlugin {
     public static LayerBlock block(String name, long in, long out, int kernel, int stride, int padding, boolean bias,
                                    boolean batchNorm, String act) {
         Conv2d conv = Conv2d.of(name + "_conv", in, out, kernel, stride, padding, bias, -1);
+        if (act.equals("prelu")) {
+            return LayerBlock.of(batchNorm
+                    ? PReLUBlock.of(name + "_prelu", List.of(conv, BatchNorm.of(name + "_bn", out, new ActivationIdentity())), List.of(false, true))
+                    : PReLUBlock.of(name + "_prelu", List.of(conv), List.of(true)));
+        }
         Layer tail = batchNorm ? BatchNorm.of(name + "_bn", out, Activations.dl4j(act))
                 : new ActivationLayer.Builder().activation(Activations.dl4j(act)).name(name + "_act").build();
         return LayerBlock.of(conv, tail);

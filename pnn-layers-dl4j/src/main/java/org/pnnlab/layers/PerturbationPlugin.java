@@ -11,6 +11,7 @@ import org.pnnlab.api.ParamSpec;
 import org.pnnlab.api.PnnException;
 import org.pnnlab.layers.dl4j.Activations;
 import org.pnnlab.layers.dl4j.BatchNorm;
+import org.pnnlab.layers.dl4j.PReLUBlock;
 import org.pnnlab.layers.dl4j.PerturbationCore;
 import org.pnnlab.layers.dl4j.Conv2d;
 
@@ -31,7 +32,8 @@ public final class PerturbationPlugin implements LayerPlugin {
             ParamSpec.boolParam("train_masks", false, "let the optimiser train the masks"),
             ParamSpec.choiceParam("noise_type", "uniform", PerturbationCore.NOISE_TYPES, "distribution of the masks"),
             ParamSpec.boolParam("use_act", true, "apply the activation right after adding the noise"),
-            ParamSpec.choiceParam("act", "relu", List.of("relu", "lrelu", "elu", "selu", "tanh", "sigmoid"), "activation used at every activation site of the layer"),
+            ParamSpec.choiceParam("act", "relu", List.of("relu", "lrelu", "prelu", "rrelu", "elu", "selu", "tanh", "sigmoid"),
+                    "activation used at every activation site of the layer (prelu: one learnable slope shared by all of them)"),
             ParamSpec.boolParam("mix_maps", false, "add a second 1x1 convolution + batch norm + activation"),
             ParamSpec.intParam("filter_size", 0, 0, 7, "0 = perturbation; 1, 3, 5 or 7 = ordinary convolution slot with the reference's padding/stride rules"));
 
@@ -74,14 +76,21 @@ public final class PerturbationPlugin implements LayerPlugin {
             }
             return ConvPlugin.block(name, ctx.inChannels(), ctx.outChannels(), fs, stride, pad, fs == 1, true, act);
         }
+        // with prelu the batch norms carry no activation: the block applies the shared slope after them
+        boolean prelu = act.equals("prelu");
+        String bnAct = prelu ? "identity" : act;
         List<Layer> layers = new ArrayList<>();
         layers.add(PerturbationCore.of(name + "_perturb", ctx.inChannels(), ctx.outChannels(), p.getInt("nmasks"),
                 p.getDouble("level"), p.getBoolean("unique_masks"), p.getBoolean("train_masks"),
                 p.getString("noise_type"), p.getBoolean("use_act"), act, ctx.height(), ctx.width(), ctx.seed()));
-        layers.add(BatchNorm.of(name + "_bn", ctx.outChannels(), Activations.dl4j(act)));
+        layers.add(BatchNorm.of(name + "_bn", ctx.outChannels(), Activations.dl4j(bnAct)));
         if (p.getBoolean("mix_maps")) {
             layers.add(Conv2d.of(name + "_mix", ctx.outChannels(), ctx.outChannels(), 1, 1, 0, true, -1));
-            layers.add(BatchNorm.of(name + "_mixbn", ctx.outChannels(), Activations.dl4j(act)));
+            layers.add(BatchNorm.of(name + "_mixbn", ctx.outChannels(), Activations.dl4j(bnAct)));
+        }
+        if (prelu) {
+            List<Boolean> sites = layers.stream().map(l -> l instanceof BatchNorm).toList();
+            return LayerBlock.of(PReLUBlock.of(name + "_prelu", layers, sites));
         }
         return LayerBlock.of(layers);
     }

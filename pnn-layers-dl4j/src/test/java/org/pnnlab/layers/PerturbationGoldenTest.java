@@ -24,6 +24,7 @@ import org.pnnlab.api.LayerBlock;
 import org.pnnlab.api.LayerContext;
 import org.pnnlab.layers.dl4j.BatchNorm;
 import org.pnnlab.layers.dl4j.NoiseRelu;
+import org.pnnlab.layers.dl4j.PReLUBlock;
 import org.pnnlab.layers.testing.GoldenCases;
 import org.pnnlab.layers.testing.LayerStack;
 
@@ -59,8 +60,8 @@ class PerturbationGoldenTest {
                 "case kind '" + kind + "' is tested by the model tests (pnn-models)");
         JsonNode k = c.get("constructor");
         String act = k.get("act").asText();
-        Assumptions.assumeFalse(act.equals("prelu") || act.equals("rrelu"),
-                "activation " + act + " (one slope shared across the layer) is not supported yet");
+        Assumptions.assumeFalse(act.equals("rrelu") && !"eval".equals(c.path("mode").asText()),
+                "rrelu draws random slopes in training; only evaluation-mode cases are deterministic");
         Map<String, Object> raw = new HashMap<>();
         raw.put("nmasks", k.get("nmasks").asInt());
         raw.put("level", k.get("level").asDouble());
@@ -142,21 +143,36 @@ class PerturbationGoldenTest {
     record Target(Layer layer, int index, String param) {
     }
 
-    /** Maps a reference state-dict key to our layer and parameter. */
+    /**
+     * Maps a reference state-dict key to our layer and parameter. With act = prelu the whole slot is one
+     * {@link PReLUBlock} whose parameters are its sub-layers' ones prefixed by their index, plus the slope.
+     */
     static Target target(String key, LayerStack stack, boolean mix) {
+        if (stack.layer(0).conf().getLayer() instanceof PReLUBlock block) {
+            if (key.equals("act.weight")) return new Target(stack.layer(0), 0, PReLUBlock.SLOPE);
+            String sub = key.equals("noise") ? "0.noise" : null;
+            if (sub == null) {
+                String[] parts = key.split("\\.");
+                int idx = Integer.parseInt(parts[1]) + (parts[0].equals("mix_layers") ? 2 : 0);
+                sub = idx + "." + paramName(block.getLayers().get(idx) instanceof BatchNorm, parts[2], key);
+            }
+            return new Target(stack.layer(0), 0, sub);
+        }
         if (key.equals("noise")) return new Target(stack.layer(0), 0, "noise");
         String[] parts = key.split("\\.");
         int idx = Integer.parseInt(parts[1]) + (parts[0].equals("mix_layers") ? 2 : 0);
         Layer l = stack.layer(idx);
-        boolean bn = l.conf().getLayer() instanceof BatchNorm;
-        String p = switch (parts[2]) {
+        return new Target(l, idx, paramName(l.conf().getLayer() instanceof BatchNorm, parts[2], key));
+    }
+
+    private static String paramName(boolean bn, String refName, String key) {
+        return switch (refName) {
             case "weight" -> bn ? BatchNorm.GAMMA : "W";
             case "bias" -> bn ? BatchNorm.BETA : "b";
             case "running_mean" -> BatchNorm.MEAN;
             case "running_var" -> BatchNorm.VAR;
             default -> throw new IllegalArgumentException("unmapped reference key " + key);
         };
-        return new Target(l, idx, p);
     }
 
     static void assertClose(Path dir, String file, INDArray actual, String what) {

@@ -31,7 +31,7 @@ public final class CifarnetFactory implements ModelFactory {
             ParamSpec.choiceParam("pool_type", "max", List.of("max", "avg"), "pooling after slots 2, 4, 6 (avg counts the zero padding)"),
             ParamSpec.doubleParam("dropout", 0.5, 0, 0.95, "dropout probability before each linear layer"),
             ParamSpec.intParam("linear", 256, 1, 65536, "units of the hidden linear layer"),
-            ParamSpec.choiceParam("act", "relu", Activations.NAMES, "activation after the hidden linear layer"),
+            ParamSpec.choiceParam("act", "relu", Activations.SLOT_NAMES, "activation after the hidden linear layer (prelu: its own learnable slope)"),
             ParamSpec.doubleParam("scale_noise", 1.0, 0, 1e6, "multiplies the noise level of the first slot"));
 
     @Override
@@ -70,7 +70,7 @@ public final class CifarnetFactory implements ModelFactory {
         if (dropout > 0) chain.add(Dropout.of("dropout1", dropout));
         chain.add(new DenseLayer.Builder().nOut(linear).activation(Activation.IDENTITY).weightInit(WeightInit.UNIFORM)
                 .name("linear1").build());
-        chain.add(BatchNorm.of("bn1", linear, Activations.dl4j(o.getString("act"))));
+        chain.add(BatchNorm.withActivation("bn1", linear, o.getString("act")));
         if (dropout > 0) chain.add(Dropout.of("dropout2", dropout));
         chain.add(new DenseLayer.Builder().nOut(spec.classes()).activation(Activation.IDENTITY)
                 .weightInit(WeightInit.UNIFORM).name(LOGITS).build());

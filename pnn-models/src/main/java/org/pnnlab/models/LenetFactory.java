@@ -30,7 +30,7 @@ public final class LenetFactory implements ModelFactory {
             ParamSpec.choiceParam("pool_type", "max", List.of("max", "avg"), "pooling after each slot (avg counts the zero padding)"),
             ParamSpec.doubleParam("dropout", 0.5, 0, 0.95, "dropout probability before each linear layer"),
             ParamSpec.intParam("linear", 128, 1, 65536, "units of the hidden linear layer"),
-            ParamSpec.choiceParam("act", "relu", Activations.NAMES, "activation after the hidden linear layer"),
+            ParamSpec.choiceParam("act", "relu", Activations.SLOT_NAMES, "activation after the hidden linear layer (prelu: its own learnable slope)"),
             ParamSpec.doubleParam("scale_noise", 1.0, 0, 1e6, "multiplies the noise level of the first slot"));
 
     @Override
@@ -71,7 +71,7 @@ public final class LenetFactory implements ModelFactory {
                 .weightInit(WeightInit.UNIFORM).name(LOGITS);
         if (dropout > 0) chain.add(Dropout.of("dropout1", dropout));
         chain.add(l1.build());
-        chain.add(BatchNorm.of("bn1", o.getInt("linear"), Activations.dl4j(o.getString("act"))));
+        chain.add(BatchNorm.withActivation("bn1", o.getInt("linear"), o.getString("act")));
         if (dropout > 0) chain.add(Dropout.of("dropout2", dropout));
         chain.add(l2.build());
         chain.add(new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).name(OUTPUT).build());

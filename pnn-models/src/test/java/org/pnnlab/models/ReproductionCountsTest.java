@@ -52,6 +52,9 @@ class ReproductionCountsTest {
                         Map.of("nfilters", 128), 1_632_906L, 0L, 19_200L),
                 Arguments.of("lenet MNIST defaults", "lenet", 1, 28, "perturbation", NONE, "perturbation", NONE, NONE,
                         141_578L, 16_464L, 640L),
+                // spec 2.6: act = prelu adds one slope per perturbation layer and one for the hidden linear layer
+                Arguments.of("lenet MNIST act prelu", "lenet", 1, 28, "perturbation", Map.of("act", "prelu"),
+                        "perturbation", Map.of("act", "prelu"), Map.of("act", "prelu"), 141_582L, 16_464L, 640L),
                 Arguments.of("cifarnet MNIST defaults", "cifarnet", 1, 28, "perturbation", NONE, "perturbation", NONE, NONE,
                         287_178L, 82_320L, 1_280L),
                 Arguments.of("lenet CIFAR-10 defaults", "lenet", 3, 32, "perturbation", NONE, "perturbation", NONE, NONE,

@@ -18,6 +18,13 @@ public final class Activations {
     /** Names usable everywhere. */
     public static final List<String> NAMES = List.of("relu", "lrelu", "elu", "selu", "tanh", "sigmoid", "identity");
 
+    /**
+     * Names a plugin slot may use: {@link #NAMES} plus {@code prelu} (one learnable slope shared by the slot,
+     * see {@link PReLUBlock}) and {@code rrelu} (random slopes, {@link RReLU}).
+     */
+    public static final List<String> SLOT_NAMES = List.of("relu", "lrelu", "prelu", "rrelu", "elu", "selu", "tanh",
+            "sigmoid", "identity");
+
     /** Slope of the leaky ReLU (PyTorch's default). */
     public static final double LEAKY_SLOPE = 0.01;
 
@@ -25,8 +32,8 @@ public final class Activations {
     }
 
     public static void check(String name) {
-        if (!NAMES.contains(name)) {
-            throw new PnnException("unknown activation '" + name + "'; known: " + String.join(", ", NAMES));
+        if (!SLOT_NAMES.contains(name)) {
+            throw new PnnException("unknown activation '" + name + "'; known: " + String.join(", ", SLOT_NAMES));
         }
     }
 
@@ -54,6 +61,9 @@ public final class Activations {
             case "tanh" -> new ActivationTanH();
             case "sigmoid" -> new ActivationSigmoid();
             case "identity" -> new ActivationIdentity();
+            case "rrelu" -> new RReLU();
+            case "prelu" -> throw new PnnException("prelu has a learnable slope; it is not a fixed activation function "
+                    + "(slots use PReLUBlock for it)");
             default -> throw new PnnException("unknown activation '" + name + "'; known: " + String.join(", ", NAMES));
         };
     }

@@ -58,6 +58,18 @@ public class BatchNorm extends FeedForwardLayer implements ParamKinds {
         return b;
     }
 
+    /**
+     * Batch norm followed by the named activation; for {@code prelu} a {@link PReLUBlock} holding the batch
+     * norm and its own learnable slope.
+     */
+    public static org.deeplearning4j.nn.conf.layers.Layer withActivation(String name, long channels, String activation) {
+        if (activation.equals("prelu")) {
+            return PReLUBlock.of(name + "_prelu", List.of(of(name, channels, new org.nd4j.linalg.activations.impl.ActivationIdentity())),
+                    List.of(true));
+        }
+        return of(name, channels, Activations.dl4j(activation));
+    }
+
     @Override
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
                                                         Collection<TrainingListener> listeners, int layerIndex,

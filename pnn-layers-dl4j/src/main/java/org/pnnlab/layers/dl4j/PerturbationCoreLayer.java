@@ -52,8 +52,24 @@ public class PerturbationCoreLayer extends BaseLayer<PerturbationCore> {
         return m == 1 ? z.reshape(n, ch, c.getHeight(), c.getWidth()) : z;
     }
 
+    private IActivation act;
+    private INDArray randomActivated; // the activated maps of the last training forward when the act is random
+
+    /** Uses a slope shared with other layers (prelu) instead of the configured activation. */
+    void shareActivation(IActivation shared) {
+        this.act = shared;
+    }
+
     private IActivation act() {
-        return Activations.dl4j(layerConf().getActivation());
+        if (act == null) {
+            String name = layerConf().getActivation();
+            if (name.equals("prelu")) {
+                throw new PnnException("perturbation layer '" + layerConf().getLayerName() + "': act=prelu has a "
+                        + "learnable slope shared by the whole slot; build the slot with the perturbation plugin");
+            }
+            act = Activations.dl4j(name);
+        }
+        return act;
     }
 
     /** The groups' weights as [C, k, M]. */
@@ -74,7 +90,11 @@ public class PerturbationCoreLayer extends BaseLayer<PerturbationCore> {
         INDArray x = checkedInput();
         long n = x.size(0), ch = c.getNIn(), m = c.getNmasks(), o = c.getNOut(), hw = c.getHeight() * c.getWidth();
         INDArray z = perturbed(x);
-        if (c.isUseAct()) act().getActivation(z, training);
+        randomActivated = null;
+        if (c.isUseAct()) {
+            act().getActivation(z, training);
+            if (training && act() instanceof RReLU) randomActivated = z.detach();
+        }
         INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[]{n, o, c.getHeight(), c.getWidth()}, 'c');
         INDArray w = getParam(PerturbationCore.WEIGHT);
         if (m == 1) {
@@ -98,7 +118,10 @@ public class PerturbationCoreLayer extends BaseLayer<PerturbationCore> {
         INDArray eps = epsilon.castTo(dataType);
         if (eps.ordering() != 'c' || eps.isView()) eps = eps.dup('c');
         INDArray pre = perturbed(x);
-        INDArray z = c.isUseAct() ? act().getActivation(pre.dup('c'), true) : pre;
+        INDArray z;
+        if (!c.isUseAct()) z = pre;
+        else if (act() instanceof RReLU) z = randomActivated != null ? randomActivated : act().getActivation(pre.dup('c'), false);
+        else z = act().getActivation(pre.dup('c'), true);
         INDArray w = getParam(PerturbationCore.WEIGHT);
         INDArray gw = gradientViews.get(PerturbationCore.WEIGHT);
         INDArray gb = gradientViews.get(PerturbationCore.BIAS);
