@@ -1,0 +1,287 @@
+package org.pnnlab.layers.feedback;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.pnnlab.api.LayerContext;
+import org.pnnlab.api.LayerParams;
+import org.pnnlab.api.PnnException;
+import org.pnnlab.api.feedback.FeedbackLayer;
+
+/**
+ * A whole feedback model as one DL4J layer: the {@link FeedbackArchitecture} named by {@code architecture}
+ * (with its {@code options}) is built into a SameDiff graph that runs the first pass and the feedback cycles
+ * (spec CNNF 4) and outputs the logits of the chosen {@code output}: {@code first} (the plain bottom-up pass),
+ * {@code last} (after the last cycle) or {@code average} (mean over the first pass and every cycle). The
+ * output can be switched at run time on the layer ({@link FeedbackNetworkLayer#setOutput}) without changing
+ * the parameters, which is how attacks choose "first" or "end to end".
+ *
+ * <p>Parameters are the layers' own, named {@code <layer>.<param>}, one array per weight (tied weights are
+ * one parameter with one gradient).
+ */
+public class FeedbackNetwork extends FeedForwardLayer {
+    public static final List<String> OUTPUTS = List.of("first", "last", "average");
+
+    private String architecture = "";
+    private Map<String, String> options = new TreeMap<>();
+    private String output = "average";
+    private long channels;
+    private long height;
+    private long width;
+    private long seed;
+
+    /** For JSON deserialisation. */
+    public FeedbackNetwork() {
+    }
+
+    public static FeedbackNetwork of(String name, String architecture, Map<String, String> options, long channels,
+                                     long height, long width, int classes, String output, long seed) {
+        FeedbackNetwork f = new FeedbackNetwork();
+        f.setLayerName(name);
+        f.setActivationFn(new ActivationIdentity());
+        f.architecture = architecture;
+        f.options = new TreeMap<>(options);
+        f.output = output;
+        f.channels = channels;
+        f.height = height;
+        f.width = width;
+        f.setNIn(channels * height * width);
+        f.setNOut(classes);
+        f.seed = seed;
+        if (!OUTPUTS.contains(output)) {
+            throw new PnnException("feedback model '" + name + "': unknown output '" + output + "'; use "
+                    + String.join(", ", OUTPUTS));
+        }
+        FeedbackModel m = f.model(); // validates the options now, not at the first batch
+        long[] out = m.outputShape();
+        f.setNOut(out[0]);
+        return f;
+    }
+
+    /** One feedback plugin's layer as an ordinary bottom-up slot. */
+    static FeedbackNetwork singleLayer(String pluginId, LayerParams params, LayerContext ctx) {
+        Map<String, String> o = new TreeMap<>();
+        o.put("plugin", pluginId);
+        o.put("slot", ctx.slotName());
+        o.put("out", String.valueOf(ctx.outChannels()));
+        o.put("seed", String.valueOf(ctx.seed()));
+        params.asMap().forEach((k, v) -> o.put("param." + k, String.valueOf(v)));
+        return of(ctx.slotName() + "_" + pluginId.replace("-", ""), SingleLayerArchitecture.ID, o, ctx.inChannels(),
+                ctx.height(), ctx.width(), ctx.outChannels(), "first", ctx.seed());
+    }
+
+    private static final Map<String, FeedbackArchitecture> ARCHITECTURES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static FeedbackArchitecture architecture(String id) {
+        if (ARCHITECTURES.isEmpty()) {
+            for (FeedbackArchitecture a : ServiceLoader.load(FeedbackArchitecture.class)) ARCHITECTURES.put(a.id(), a);
+        }
+        FeedbackArchitecture a = ARCHITECTURES.get(id);
+        if (a == null) {
+            throw new PnnException("unknown feedback architecture '" + id + "'; known: "
+                    + ARCHITECTURES.keySet().stream().sorted().collect(Collectors.joining(", ")));
+        }
+        return a;
+    }
+
+    /** A fresh model of this configuration (no graph yet). */
+    public FeedbackModel model() {
+        return architecture(architecture).build(options, new long[]{channels, height, width}, (int) nOut);
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+                                                        int layerIndex, INDArray paramsView, boolean initializeParams,
+                                                        DataType networkDataType) {
+        FeedbackNetworkLayer l = new FeedbackNetworkLayer(conf, networkDataType);
+        l.setListeners(listeners);
+        l.setIndex(layerIndex);
+        l.setParamsViewArray(paramsView);
+        l.setParamTable(initializer().init(conf, paramsView, initializeParams));
+        l.setConf(conf);
+        return l;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return Params.INSTANCE;
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        long[] s = model().outputShape();
+        return s.length == 3 ? InputType.convolutional(s[1], s[2], s[0]) : InputType.feedForward(s[0]);
+    }
+
+    @Override
+    public void setNIn(InputType inputType, boolean override) {
+        if (!(inputType instanceof InputType.InputTypeConvolutional c)) {
+            if (inputType instanceof InputType.InputTypeConvolutionalFlat f && f.getDepth() == channels
+                    && f.getHeight() == height && f.getWidth() == width) {
+                return;
+            }
+            throw new PnnException("feedback model '" + getLayerName() + "' takes images " + channels + "x" + height
+                    + "x" + width + ", got " + inputType);
+        }
+        if (c.getChannels() != channels || c.getHeight() != height || c.getWidth() != width) {
+            throw new PnnException("feedback model '" + getLayerName() + "' was built for " + channels + "x" + height
+                    + "x" + width + " inputs but is placed after a layer giving " + c.getChannels() + "x"
+                    + c.getHeight() + "x" + c.getWidth());
+        }
+    }
+
+    @Override
+    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        return InputTypeUtil.getPreProcessorForInputTypeCnnLayers(inputType, getLayerName());
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        return new LayerMemoryReport.Builder(layerName, FeedbackNetwork.class, inputType, getOutputType(-1, inputType))
+                .standardMemory(initializer().numParams(this), 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
+    }
+
+    @Override
+    public boolean isPretrainParam(String paramName) {
+        return false;
+    }
+
+    public String getArchitecture() { return architecture; }
+    public void setArchitecture(String architecture) { this.architecture = architecture; }
+    public Map<String, String> getOptions() { return options; }
+    public void setOptions(Map<String, String> options) { this.options = new TreeMap<>(options); }
+    public String getOutput() { return output; }
+    public void setOutput(String output) { this.output = output; }
+    public long getChannels() { return channels; }
+    public void setChannels(long channels) { this.channels = channels; }
+    public long getHeight() { return height; }
+    public void setHeight(long height) { this.height = height; }
+    public long getWidth() { return width; }
+    public void setWidth(long width) { this.width = width; }
+    public long getSeed() { return seed; }
+    public void setSeed(long seed) { this.seed = seed; }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof FeedbackNetwork f) || !super.equals(o)) return false;
+        return architecture.equals(f.architecture) && options.equals(f.options) && output.equals(f.output)
+                && channels == f.channels && height == f.height && width == f.width && seed == f.seed;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), architecture, options, output, channels, height, width, seed);
+    }
+
+    /** Every layer's parameters in the model's order, as {@code <layer>.<param>}. */
+    static final class Params implements ParamInitializer {
+        static final Params INSTANCE = new Params();
+
+        static Map<String, long[]> shapes(FeedbackModel m) {
+            Map<String, long[]> out = new LinkedHashMap<>();
+            m.layers().forEach((name, l) -> l.parameters().forEach((p, s) -> out.put(name + "." + p, s)));
+            return out;
+        }
+
+        private static FeedbackNetwork net(Layer l) {
+            return (FeedbackNetwork) l;
+        }
+
+        @Override
+        public long numParams(NeuralNetConfiguration conf) {
+            return numParams(conf.getLayer());
+        }
+
+        @Override
+        public long numParams(Layer layer) {
+            long n = 0;
+            for (long[] s : shapes(net(layer).model()).values()) n += length(s);
+            return n;
+        }
+
+        private static long length(long[] s) {
+            long n = 1;
+            for (long d : s) n *= d;
+            return n;
+        }
+
+        @Override
+        public List<String> paramKeys(Layer layer) {
+            return List.copyOf(shapes(net(layer).model()).keySet());
+        }
+
+        @Override
+        public List<String> weightKeys(Layer layer) {
+            return paramKeys(layer).stream().filter(k -> isWeightParam(layer, k)).toList();
+        }
+
+        @Override
+        public List<String> biasKeys(Layer layer) {
+            return paramKeys(layer).stream().filter(k -> isBiasParam(layer, k)).toList();
+        }
+
+        @Override
+        public boolean isWeightParam(Layer layer, String key) {
+            return !isBiasParam(layer, key);
+        }
+
+        @Override
+        public boolean isBiasParam(Layer layer, String key) {
+            int dot = key.indexOf('.');
+            FeedbackLayer l = net(layer).model().layers().get(key.substring(0, dot));
+            return l != null && l.isBias(key.substring(dot + 1));
+        }
+
+        @Override
+        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray view, boolean initialize) {
+            FeedbackNetwork f = net(conf.getLayer());
+            FeedbackModel m = f.model();
+            Map<String, INDArray> all = split(m, view);
+            if (initialize) {
+                int i = 0;
+                for (var e : m.layers().entrySet()) {
+                    Map<String, INDArray> own = new LinkedHashMap<>();
+                    for (String p : e.getValue().parameters().keySet()) own.put(p, all.get(e.getKey() + "." + p));
+                    e.getValue().initialize(own, f.seed * 1_000_003L + 31L * i++);
+                }
+            }
+            return all;
+        }
+
+        @Override
+        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray view) {
+            return split(net(conf.getLayer()).model(), view);
+        }
+
+        private static Map<String, INDArray> split(FeedbackModel m, INDArray view) {
+            INDArray flat = view.reshape(view.length());
+            Map<String, INDArray> out = new LinkedHashMap<>();
+            long offset = 0;
+            for (var e : shapes(m).entrySet()) {
+                long n = length(e.getValue());
+                out.put(e.getKey(), flat.get(NDArrayIndex.interval(offset, offset + n)).reshape('c', e.getValue()));
+                offset += n;
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package org.pnnlab.layers.feedback;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.pnnlab.api.PnnException;
+
+/**
+ * Runtime of {@link FeedbackNetwork}. For each output kind it builds (once, lazily) a SameDiff graph whose
+ * variables are the layer's parameter views, plus the scalar {@code sum(logits * eps)} with a placeholder
+ * {@code eps}: the forward pass evaluates the logits, the backward pass differentiates that scalar, which
+ * gives DL4J's parameter gradients and dL/dx for any upstream gradient eps.
+ */
+public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
+    /** Which logits the layer outputs. */
+    public enum Output { FIRST, LAST, AVERAGE }
+
+    private final Map<Output, Built> graphs = new EnumMap<>(Output.class);
+    private Output output;
+
+    private record Built(SameDiff sd, String logits, List<String> params) {
+    }
+
+    public FeedbackNetworkLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+        this.output = Output.valueOf(((FeedbackNetwork) conf.getLayer()).getOutput().toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** Switches the logits this layer outputs (parameters unchanged). */
+    public void setOutput(Output output) {
+        this.output = output;
+    }
+
+    public Output getOutput() {
+        return output;
+    }
+
+    /** The model's logits for every pass: index 0 the first pass, index i after cycle i. */
+    static List<SDVariable> unroll(FeedbackModel m, SDVariable x) {
+        m.reset();
+        FeedbackModel.FirstPass fp = m.first(x);
+        List<SDVariable> logits = new ArrayList<>();
+        logits.add(fp.logits());
+        SDVariable ff = fp.origin();
+        for (int i = 1; i <= m.cycles(); i++) {
+            FeedbackModel.Reconstruction r = m.feedback(logits.get(i - 1));
+            ff = ff.add(r.origin().sub(ff).mul(m.mix()));
+            logits.add(m.later(ff));
+        }
+        return logits;
+    }
+
+    /** The graph's parameter variables, bound to this layer's parameter views. */
+    static Map<String, SDVariable> bindParams(SameDiff sd, Map<String, INDArray> params, DataType dt) {
+        Map<String, SDVariable> vars = new LinkedHashMap<>();
+        for (var e : params.entrySet()) vars.put(e.getKey(), sd.var(e.getKey(), dt, e.getValue().shape()));
+        return vars;
+    }
+
+    static void associate(SameDiff sd, Map<String, INDArray> params) {
+        for (var e : params.entrySet()) sd.associateArrayWithVariable(e.getValue(), sd.getVariable(e.getKey()));
+    }
+
+    private Built graph(Output o) {
+        return graphs.computeIfAbsent(o, k -> {
+            FeedbackNetwork c = layerConf();
+            FeedbackModel m = c.model();
+            SameDiff sd = SameDiff.create();
+            SDVariable x = sd.placeHolder("x", dataType, -1, c.getChannels(), c.getHeight(), c.getWidth());
+            Map<String, SDVariable> vars = bindParams(sd, params, dataType);
+            m.bind(sd, vars);
+            List<SDVariable> all = unroll(m, x);
+            SDVariable logits = switch (k) {
+                case FIRST -> all.get(0);
+                case LAST -> all.get(all.size() - 1);
+                case AVERAGE -> {
+                    SDVariable sum = all.get(0);
+                    for (int i = 1; i < all.size(); i++) sum = sum.add(all.get(i));
+                    yield sum.div(all.size());
+                }
+            };
+            logits = sd.identity("logits", logits);
+            long[] outShape = m.outputShape();
+            long[] epsShape = new long[outShape.length + 1];
+            epsShape[0] = -1;
+            System.arraycopy(outShape, 0, epsShape, 1, outShape.length);
+            SDVariable eps = sd.placeHolder("eps", dataType, epsShape);
+            SDVariable loss = logits.mul(eps).sum();
+            sd.setLossVariables(loss);
+            associate(sd, params);
+            return new Built(sd, "logits", new ArrayList<>(params.keySet()));
+        });
+    }
+
+    private INDArray checkedInput() {
+        FeedbackNetwork c = layerConf();
+        INDArray x = input;
+        if (x.rank() == 2 && x.size(1) == c.getChannels() * c.getHeight() * c.getWidth()) {
+            x = x.reshape('c', x.size(0), c.getChannels(), c.getHeight(), c.getWidth());
+        }
+        if (x.rank() != 4 || x.size(1) != c.getChannels() || x.size(2) != c.getHeight() || x.size(3) != c.getWidth()) {
+            throw new PnnException("feedback model '" + c.getLayerName() + "' takes inputs [N, " + c.getChannels() + ", "
+                    + c.getHeight() + ", " + c.getWidth() + "], got " + java.util.Arrays.toString(x.shape()));
+        }
+        return x.castTo(dataType);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+        assertInputSet(false);
+        INDArray out;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray x = checkedInput().detach();
+            Built b = graph(output);
+            out = b.sd().outputSingle(Map.of("x", x), b.logits());
+        }
+        return mgr.dup(ArrayType.ACTIVATIONS, out);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        assertInputSet(true);
+        Map<String, INDArray> grads;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray x = checkedInput().detach();
+            Built b = graph(output);
+            List<String> wanted = new ArrayList<>(b.params());
+            wanted.add("x");
+            Map<String, INDArray> ph = new HashMap<>();
+            ph.put("x", x);
+            ph.put("eps", epsilon.castTo(dataType).detach());
+            grads = b.sd().calculateGradients(ph, wanted);
+        }
+        Gradient g = new DefaultGradient();
+        for (String p : params.keySet()) {
+            INDArray view = gradientViews.get(p);
+            INDArray v = grads.get(p);
+            if (v == null) view.assign(0);
+            else view.assign(v.reshape(view.shape()));
+            g.setGradientFor(p, view);
+        }
+        INDArray dx = grads.get("x");
+        if (dx == null) dx = Nd4j.zeros(dataType, input.shape());
+        return new Pair<>(g, mgr.dup(ArrayType.ACTIVATION_GRAD, dx.reshape(input.shape())));
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public boolean hasBias() {
+        return false;
+    }
+}
