@@ -108,6 +108,50 @@ public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
         });
     }
 
+    private SameDiff passesGraph;
+    private List<String> passesOutputs = List.of();
+
+    /**
+     * Every intermediate of inference for inspection: {@code logits0} (first pass) ... {@code logitsC},
+     * {@code origin} (the first pass's representation at the reconstruction level), {@code reconI} (the
+     * reconstruction of cycle I at that level) and {@code targetK} / {@code reconI.targetK} (the first pass's
+     * features at the model's other reconstruction levels and their reconstructions).
+     */
+    public Map<String, INDArray> passes(INDArray input) {
+        FeedbackNetwork c = layerConf();
+        if (passesGraph == null) {
+            FeedbackModel m = c.model();
+            SameDiff sd = SameDiff.create();
+            SDVariable x = sd.placeHolder("x", dataType, -1, c.getChannels(), c.getHeight(), c.getWidth());
+            m.bind(sd, bindParams(sd, params, dataType));
+            m.reset();
+            List<String> names = new ArrayList<>();
+            FeedbackModel.FirstPass fp = m.first(x);
+            SDVariable logits = sd.identity("logits0", fp.logits());
+            names.add("logits0");
+            names.add(sd.identity("origin", fp.origin()).name());
+            for (int k = 0; k < fp.targets().size(); k++) names.add(sd.identity("target" + k, fp.targets().get(k)).name());
+            SDVariable ff = fp.origin();
+            for (int i = 1; i <= m.cycles(); i++) {
+                FeedbackModel.Reconstruction r = m.feedback(logits);
+                names.add(sd.identity("recon" + i, r.origin()).name());
+                for (int k = 0; k < r.targets().size(); k++) {
+                    names.add(sd.identity("recon" + i + ".target" + k, r.targets().get(k)).name());
+                }
+                ff = ff.add(r.origin().sub(ff).mul(m.mix()));
+                logits = sd.identity("logits" + i, m.later(ff));
+                names.add("logits" + i);
+            }
+            associate(sd, params);
+            passesGraph = sd;
+            passesOutputs = names;
+        }
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray x = input.castTo(dataType).detach();
+            return passesGraph.output(Map.of("x", x), passesOutputs.toArray(new String[0]));
+        }
+    }
+
     private INDArray checkedInput() {
         FeedbackNetwork c = layerConf();
         INDArray x = input;
