@@ -50,10 +50,16 @@ public final class CnnfFactory implements ModelFactory {
         arch.put("ind", String.valueOf(o.getInt("ind")));
         arch.put("cycles", String.valueOf(o.getInt("cycles")));
         arch.put("res", String.valueOf(o.getDouble("res")));
+        return graph(spec, base, CnnfFashionArchitecture.ID, arch, o.getString("output"));
+    }
+
+    /** input -> feedback vertex {@code logits} -> softmax cross-entropy {@code output}. */
+    static ComputationGraphConfiguration graph(ModelSpec spec, NeuralNetConfiguration.Builder base, String architecture,
+                                               Map<String, String> arch, String output) {
         InputType in = InputType.convolutional(spec.height(), spec.width(), spec.channels());
         ComputationGraphConfiguration.GraphBuilder g = base.graphBuilder().addInputs("input").setInputTypes(in);
-        g.addLayer(LOGITS, FeedbackNetwork.of(LOGITS, CnnfFashionArchitecture.ID, arch, spec.channels(), spec.height(),
-                spec.width(), spec.classes(), o.getString("output"), spec.seed()), "input");
+        g.addLayer(LOGITS, FeedbackNetwork.of(LOGITS, architecture, arch, spec.channels(), spec.height(),
+                spec.width(), spec.classes(), output, spec.seed()), "input");
         g.addLayer(OUTPUT, new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
                 .build(), LOGITS);
         g.setOutputs(OUTPUT);

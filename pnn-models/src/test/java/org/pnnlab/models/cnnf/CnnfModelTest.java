@@ -31,6 +31,18 @@ class CnnfModelTest {
     }
 
     @Test
+    void wrnParameterCountMatchesTheSpec() {
+        var spec = org.pnnlab.models.ModelSpec.of("cnnf_wrn", 3, 32, 32, "conv", "conv");
+        var base = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().dataType(DataType.FLOAT);
+        ComputationGraph net = new ComputationGraph(new CnnfWrnFactory().build(spec, org.pnnlab.api.LayerRegistry.load(), base));
+        net.init();
+        // spec CNNF 3.3: 2 240 842 distinct trainable values
+        assertEquals(2_240_842L, net.numParams());
+        INDArray y = net.outputSingle(false, Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32));
+        assertArrayEquals(new long[]{2, 10}, y.shape());
+    }
+
+    @Test
     void savedAndRestoredWithItsConfiguration(@TempDir File dir) throws Exception {
         ComputationGraph net = CnnfGoldenTest.model(Map.of("cycles", 2));
         INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 1, 28, 28);
