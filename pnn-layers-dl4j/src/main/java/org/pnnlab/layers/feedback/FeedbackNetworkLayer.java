@@ -108,6 +108,118 @@ public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
         });
     }
 
+    /**
+     * Weights of the CNN-F training objective (spec CNNF 5.2): {@code cleanWeight} multiplies the clean
+     * cross-entropy terms (ignored without {@code clean}), {@code mseWeight} the reconstruction terms.
+     */
+    public record ObjectiveWeights(double cleanWeight, double mseWeight, boolean clean) {
+    }
+
+    /** The objective's value and its terms: {@code ce.clean.I}, {@code ce.adv.I} (pass I), {@code mse.I.K}. */
+    public record ObjectiveValue(double loss, Map<String, Double> terms) {
+    }
+
+    private SameDiff objectiveGraph;
+    private ObjectiveWeights objectiveWeights;
+    private List<String> objectiveTerms = List.of();
+
+    /**
+     * The CNN-F training objective on a clean batch and its adversarial counterpart (spec CNNF 5.2): cross-
+     * entropy of the clean (weighted) and adversarial logits of every pass, divided by 2(C+1), plus, for every
+     * cycle, the mean squared error between the adversarial half's reconstructions and the clean half's
+     * first-pass features at each level, weighted mseWeight/(K C). Nothing is detached. The two halves run as
+     * two model instances sharing the parameters, which equals running the concatenated batch because no
+     * layer couples samples. The parameter gradients are written to this layer's gradient view.
+     */
+    public ObjectiveValue objective(INDArray clean, INDArray adv, INDArray labels, ObjectiveWeights w) {
+        FeedbackNetwork c = layerConf();
+        if (objectiveGraph == null || !w.equals(objectiveWeights)) {
+            SameDiff sd = SameDiff.create();
+            SDVariable xc = sd.placeHolder("clean", dataType, -1, c.getChannels(), c.getHeight(), c.getWidth());
+            SDVariable xa = sd.placeHolder("adv", dataType, -1, c.getChannels(), c.getHeight(), c.getWidth());
+            SDVariable y = sd.placeHolder("y", dataType, -1, c.getNOut());
+            Map<String, SDVariable> vars = bindParams(sd, params, dataType);
+            FeedbackModel mc = c.model();
+            FeedbackModel ma = c.model();
+            mc.bind(sd, vars);
+            ma.bind(sd, vars);
+            mc.reset();
+            ma.reset();
+            FeedbackModel.FirstPass pc = mc.first(xc);
+            FeedbackModel.FirstPass pa = ma.first(xa);
+            int cycles = mc.cycles();
+            double passWeight = w.clean() ? 1.0 / (2 * (cycles + 1)) : 1.0 / (cycles + 1);
+            List<String> terms = new ArrayList<>();
+            SDVariable lc = pc.logits();
+            SDVariable la = pa.logits();
+            SDVariable loss = passTerm(sd, lc, la, y, w, passWeight, 0, terms);
+            int levels = 1 + pc.targets().size();
+            SDVariable fc = pc.origin();
+            SDVariable fa = pa.origin();
+            for (int i = 1; i <= cycles; i++) {
+                FeedbackModel.Reconstruction rc = mc.feedback(lc);
+                FeedbackModel.Reconstruction ra = ma.feedback(la);
+                SDVariable mse = mse(sd, ra.origin(), pc.origin(), "mse." + i + ".0", terms);
+                for (int k = 0; k < pc.targets().size(); k++) {
+                    mse = mse.add(mse(sd, ra.targets().get(k), pc.targets().get(k), "mse." + i + "." + (k + 1), terms));
+                }
+                loss = loss.add(mse.mul(w.mseWeight() / (levels * cycles)));
+                fc = fc.add(rc.origin().sub(fc).mul(mc.mix()));
+                fa = fa.add(ra.origin().sub(fa).mul(ma.mix()));
+                lc = mc.later(fc);
+                la = ma.later(fa);
+                loss = loss.add(passTerm(sd, lc, la, y, w, passWeight, i, terms));
+            }
+            sd.identity("loss", loss);
+            sd.setLossVariables("loss");
+            associate(sd, params);
+            objectiveGraph = sd;
+            objectiveWeights = w;
+            objectiveTerms = terms;
+        }
+        Map<String, INDArray> ph = new HashMap<>();
+        Map<String, INDArray> grads;
+        Map<String, INDArray> values;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            ph.put("clean", clean.castTo(dataType).detach());
+            ph.put("adv", adv.castTo(dataType).detach());
+            ph.put("y", labels.castTo(dataType).detach());
+            List<String> outs = new ArrayList<>(objectiveTerms);
+            outs.add("loss");
+            values = objectiveGraph.output(ph, outs.toArray(new String[0]));
+            grads = objectiveGraph.calculateGradients(ph, params.keySet());
+        }
+        for (String p : params.keySet()) {
+            INDArray v = grads.get(p);
+            if (v == null) gradientViews.get(p).assign(0);
+            else gradientViews.get(p).assign(v.reshape(gradientViews.get(p).shape()));
+        }
+        Map<String, Double> t = new LinkedHashMap<>();
+        for (String n : objectiveTerms) t.put(n, values.get(n).getDouble(0));
+        return new ObjectiveValue(values.get("loss").getDouble(0), t);
+    }
+
+    private static SDVariable ce(SameDiff sd, SDVariable logits, SDVariable y, String name, List<String> terms) {
+        SDVariable v = sd.identity(name, y.mul(sd.nn().logSoftmax(logits)).sum(1).mean().neg());
+        terms.add(name);
+        return v;
+    }
+
+    private static SDVariable mse(SameDiff sd, SDVariable a, SDVariable b, String name, List<String> terms) {
+        SDVariable d = a.sub(b);
+        SDVariable v = sd.identity(name, d.mul(d).mean());
+        terms.add(name);
+        return v;
+    }
+
+    private static SDVariable passTerm(SameDiff sd, SDVariable lc, SDVariable la, SDVariable y, ObjectiveWeights w,
+                                       double passWeight, int pass, List<String> terms) {
+        SDVariable adv = ce(sd, la, y, "ce.adv." + pass, terms);
+        SDVariable cl = ce(sd, lc, y, "ce.clean." + pass, terms);
+        SDVariable t = w.clean() ? cl.mul(w.cleanWeight()).add(adv) : adv;
+        return t.mul(passWeight);
+    }
+
     private SameDiff passesGraph;
     private List<String> passesOutputs = List.of();
 

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -27,9 +26,10 @@ import org.pnnlab.models.ModelFactory;
  * The whole-model CNN-F golden cases: weights from the case's generator rule (stored files where present,
  * the rule where not, checked against the case's checks), then logits for 0-3 cycles and the average, the
  * first-pass feature and the cycle-1 reconstruction, the ind = 0 variant, and the input gradients of the
- * summed cross-entropy through the first pass and end to end.
+ * summed cross-entropy through the first pass and end to end, and one training objective with its terms and
+ * gradients. The case's PGD results are checked where the attacks live (pnn-experiments, CnnfPgdGoldenTest).
  */
-class CnnfGoldenTest {
+public class CnnfGoldenTest {
     static final double TOL = 1e-9;
 
     @BeforeAll
@@ -74,7 +74,7 @@ class CnnfGoldenTest {
         return ModelFactory.LOGITS + "_" + ours;
     }
 
-    static ComputationGraph model(Map<String, ?> options) {
+    public static ComputationGraph model(Map<String, ?> options) {
         var registry = org.pnnlab.api.LayerRegistry.load();
         var spec = org.pnnlab.models.ModelSpec.of("cnnf", 1, 28, 28, "conv", "conv").withOptions(options);
         var base = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
@@ -84,7 +84,7 @@ class CnnfGoldenTest {
         return net;
     }
 
-    static void load(Path dir, JsonNode c, ComputationGraph net) {
+    public static void load(Path dir, JsonNode c, ComputationGraph net) {
         JsonNode gen = c.path("weight_generator").path("params");
         for (Iterator<Map.Entry<String, JsonNode>> it = gen.fields(); it.hasNext(); ) {
             var e = it.next();
@@ -141,6 +141,7 @@ class CnnfGoldenTest {
                 close(dir, "grad_x_ce_first.npy", ceGradient(net, x, y), "input gradient of sum-CE, first pass");
                 feedback(net).setOutput(FeedbackNetworkLayer.Output.LAST);
                 close(dir, "grad_x_ce_e2e.npy", ceGradient(net, x, y), "input gradient of sum-CE, end to end");
+                trainingStep(dir, net, x, y);
             }
         }
         ComputationGraph ind0 = model(Map.of("ind", 0, "cycles", 1, "res", res));
@@ -148,8 +149,35 @@ class CnnfGoldenTest {
         Map<String, INDArray> p0 = feedback(ind0).passes(x);
         close(dir, "ind0_logits_cycles1.npy", p0.get("logits1"), "ind=0 logits after one cycle");
         close(dir, "ind0_recon_cycles1.npy", p0.get("recon1"), "ind=0 pixel-level reconstruction");
-        Assumptions.abort("logits, features, reconstructions and input gradients agree; the PGD and training-step "
-                + "values of this case are checked by the attack and trainer tests");
+    }
+
+    /** One CNN-F training objective (Fashion flags) on the clean inputs and the stored PGD-first images. */
+    static void trainingStep(Path dir, ComputationGraph net, INDArray x, INDArray y) {
+        net.initGradientsView();
+        FeedbackNetworkLayer l = feedback(net);
+        var v = l.objective(x, GoldenCases.npy(dir, "pgd_first_x_adv.npy"), y,
+                new FeedbackNetworkLayer.ObjectiveWeights(0.1, 0.1, true));
+        assertEquals(GoldenCases.npy(dir, "train_loss.npy").getDouble(0), v.loss(), TOL, "training loss");
+        INDArray ce = GoldenCases.npy(dir, "train_ce_terms.npy");
+        for (int pass = 0; pass < ce.size(0); pass++) {
+            assertEquals(ce.getDouble(pass, 0), v.terms().get("ce.clean." + pass), TOL, "clean CE of pass " + pass);
+            assertEquals(ce.getDouble(pass, 1), v.terms().get("ce.adv." + pass), TOL, "adversarial CE of pass " + pass);
+        }
+        INDArray mse = GoldenCases.npy(dir, "train_mse_terms.npy");
+        for (int i = 0; i < mse.size(0); i++) {
+            for (int k = 0; k < mse.size(1); k++) {
+                assertEquals(mse.getDouble(i, k), v.terms().get("mse." + (i + 1) + "." + k), TOL, "MSE " + k + " of cycle " + (i + 1));
+            }
+        }
+        Map<String, String> grads = Map.of("train_grad_conv3.weight.npy", "conv3.W", "train_grad_conv1.weight.npy", "conv1.W",
+                "train_grad_fc3_tied.npy", "fc3.W", "train_grad_ins3_bias.npy", "bias3.b", "train_grad_fc3_bias.npy", "fcbias3.b");
+        Map<String, INDArray> g = paramGradients(l);
+        grads.forEach((file, param) -> close(dir, file, g.get(param), "training gradient of " + param));
+    }
+
+    static Map<String, INDArray> paramGradients(FeedbackNetworkLayer l) {
+        var conf = l.conf();
+        return conf.getLayer().initializer().getGradientsFromFlattened(conf, l.getGradientsViewArray());
     }
 
     /** d(sum over the batch of softmax cross-entropy)/dx through the layer's current output. */
