@@ -12,8 +12,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * carry no gradient. {@link #reset} forgets all state (a new input batch).
  */
 public interface FeedbackLayer {
-    /** Own parameters in storage order: local name (letters and digits only) to shape. */
-    Map<String, long[]> parameters();
+    /** Own parameters in storage order: local name (letters and digits only) to shape. None by default. */
+    default Map<String, long[]> parameters() {
+        return Map.of();
+    }
 
     /** Whether a parameter is a bias (for separate regularisation settings). */
     default boolean isBias(String name) {
@@ -21,7 +23,8 @@ public interface FeedbackLayer {
     }
 
     /** Fills freshly created parameters (each array already has its shape). */
-    void initialize(Map<String, INDArray> params, long seed);
+    default void initialize(Map<String, INDArray> params, long seed) {
+    }
 
     /** Shape of one sample's output for one sample's input shape (without the batch dimension). */
     long[] outputShape(long[] inputShape);
@@ -32,6 +35,7 @@ public interface FeedbackLayer {
     /** The top-down pass: maps a signal shaped like this layer's output to one shaped like its input. */
     SDVariable feedback(FeedbackScope scope, SDVariable t);
 
-    /** Forgets the state kept between passes. */
-    void reset();
+    /** Forgets the state kept between passes (stateless layers keep none). */
+    default void reset() {
+    }
 }

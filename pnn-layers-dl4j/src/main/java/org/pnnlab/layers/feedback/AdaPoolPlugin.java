@@ -1,11 +1,9 @@
 package org.pnnlab.layers.feedback;
 
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.pnnlab.api.LayerContext;
 import org.pnnlab.api.LayerParams;
@@ -56,15 +54,6 @@ public final class AdaPoolPlugin extends FeedbackPluginBase {
             this.c = c;
             this.h = h;
             this.w = w;
-        }
-
-        @Override
-        public Map<String, long[]> parameters() {
-            return Map.of();
-        }
-
-        @Override
-        public void initialize(Map<String, INDArray> params, long seed) {
         }
 
         @Override

@@ -1,10 +1,8 @@
 package org.pnnlab.layers.feedback;
 
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.pnnlab.api.LayerContext;
 import org.pnnlab.api.LayerParams;
 import org.pnnlab.api.ParamSpec;
@@ -38,15 +36,6 @@ public final class AdaReluPlugin extends FeedbackPluginBase {
 
         Layer(double res) {
             this.res = res;
-        }
-
-        @Override
-        public Map<String, long[]> parameters() {
-            return Map.of();
-        }
-
-        @Override
-        public void initialize(Map<String, INDArray> params, long seed) {
         }
 
         @Override

@@ -1,9 +1,7 @@
 package org.pnnlab.layers.feedback;
 
 import java.util.List;
-import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.pnnlab.api.LayerContext;
 import org.pnnlab.api.LayerParams;
@@ -52,15 +50,6 @@ public final class FeedbackAvgPoolPlugin extends FeedbackPluginBase {
         }
 
         @Override
-        public Map<String, long[]> parameters() {
-            return Map.of();
-        }
-
-        @Override
-        public void initialize(Map<String, INDArray> params, long seed) {
-        }
-
-        @Override
         public long[] outputShape(long[] in) {
             return new long[]{c, in[1] / k, in[2] / k};
         }
@@ -75,10 +64,6 @@ public final class FeedbackAvgPoolPlugin extends FeedbackPluginBase {
         @Override
         public SDVariable feedback(FeedbackScope s, SDVariable t) {
             return upsample(t, c, ph, pw, scale);
-        }
-
-        @Override
-        public void reset() {
         }
     }
 }

@@ -64,9 +64,5 @@ public final class FeedbackBiasPlugin extends FeedbackPluginBase {
         public SDVariable feedback(FeedbackScope s, SDVariable t) {
             return t;
         }
-
-        @Override
-        public void reset() {
-        }
     }
 }

@@ -139,10 +139,6 @@ public final class FeedbackConvPlugin extends FeedbackPluginBase {
             }
             return v;
         }
-
-        @Override
-        public void reset() {
-        }
     }
 
 }

@@ -69,9 +69,5 @@ public final class FeedbackLinearPlugin extends FeedbackPluginBase {
         public SDVariable feedback(FeedbackScope s, SDVariable t) {
             return s.sd().mmul(t, s.param("W"));
         }
-
-        @Override
-        public void reset() {
-        }
     }
 }

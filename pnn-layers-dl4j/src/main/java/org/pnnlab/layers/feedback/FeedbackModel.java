@@ -24,8 +24,22 @@ public abstract class FeedbackModel {
     }
 
     private final LinkedHashMap<String, FeedbackLayer> layers = new LinkedHashMap<>();
+    private final long[] outputShape;
+    private final int cycles;
+    private final double mix;
     private SameDiff sd;
     private Map<String, SDVariable> params = Map.of();
+
+    /**
+     * @param outputShape one sample's output shape
+     * @param cycles      feedback cycles of inference
+     * @param mix         the step toward the reconstruction in each cycle: ff := ff + mix (recon - ff)
+     */
+    protected FeedbackModel(long[] outputShape, int cycles, double mix) {
+        this.outputShape = outputShape.clone();
+        this.cycles = cycles;
+        this.mix = mix;
+    }
 
     /** Registers a layer; call in a fixed order from the constructor. Returns it. */
     protected final FeedbackLayer add(String name, FeedbackLayer layer) {
@@ -93,13 +107,19 @@ public abstract class FeedbackModel {
     }
 
     /** One sample's output shape. */
-    public abstract long[] outputShape();
+    public final long[] outputShape() {
+        return outputShape.clone();
+    }
 
     /** Feedback cycles of inference. */
-    public abstract int cycles();
+    public final int cycles() {
+        return cycles;
+    }
 
     /** The step toward the reconstruction in each cycle: ff := ff + r (recon - ff). */
-    public abstract double mix();
+    public final double mix() {
+        return mix;
+    }
 
     public abstract FirstPass first(SDVariable x);
 

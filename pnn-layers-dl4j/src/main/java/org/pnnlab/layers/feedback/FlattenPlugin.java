@@ -1,9 +1,7 @@
 package org.pnnlab.layers.feedback;
 
 import java.util.List;
-import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.pnnlab.api.LayerContext;
 import org.pnnlab.api.LayerParams;
 import org.pnnlab.api.feedback.FeedbackLayer;
@@ -34,15 +32,6 @@ public final class FlattenPlugin extends FeedbackPluginBase {
         }
 
         @Override
-        public Map<String, long[]> parameters() {
-            return Map.of();
-        }
-
-        @Override
-        public void initialize(Map<String, INDArray> params, long seed) {
-        }
-
-        @Override
         public long[] outputShape(long[] inputShape) {
             return new long[]{c * h * w};
         }
@@ -55,10 +44,6 @@ public final class FlattenPlugin extends FeedbackPluginBase {
         @Override
         public SDVariable feedback(FeedbackScope s, SDVariable t) {
             return t.reshape(-1, c, h, w);
-        }
-
-        @Override
-        public void reset() {
         }
     }
 }

@@ -1,9 +1,7 @@
 package org.pnnlab.layers.feedback;
 
 import java.util.List;
-import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.pnnlab.api.LayerContext;
 import org.pnnlab.api.LayerParams;
 import org.pnnlab.api.ParamSpec;
@@ -49,15 +47,6 @@ public final class InsNormPlugin extends FeedbackPluginBase {
         }
 
         @Override
-        public Map<String, long[]> parameters() {
-            return Map.of();
-        }
-
-        @Override
-        public void initialize(Map<String, INDArray> params, long seed) {
-        }
-
-        @Override
         public long[] outputShape(long[] inputShape) {
             return inputShape;
         }
@@ -70,10 +59,6 @@ public final class InsNormPlugin extends FeedbackPluginBase {
         @Override
         public SDVariable feedback(FeedbackScope s, SDVariable t) {
             return normalise(t, std);
-        }
-
-        @Override
-        public void reset() {
         }
     }
 }

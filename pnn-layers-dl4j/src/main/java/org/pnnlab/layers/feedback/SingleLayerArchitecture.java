@@ -37,24 +37,9 @@ public final class SingleLayerArchitecture implements FeedbackArchitecture {
                 (int) inputShape[1], (int) inputShape[2], Long.parseLong(options.getOrDefault("seed", "0")));
         FeedbackLayer layer = plugin.createFeedback(raw, ctx);
         long[] out = layer.outputShape(inputShape);
-        return new FeedbackModel() {
+        return new FeedbackModel(out, 0, 0) {
             {
                 add("layer", layer);
-            }
-
-            @Override
-            public long[] outputShape() {
-                return out;
-            }
-
-            @Override
-            public int cycles() {
-                return 0;
-            }
-
-            @Override
-            public double mix() {
-                return 0;
             }
 
             @Override

@@ -43,15 +43,10 @@ public final class CnnfFashionArchitecture implements FeedbackArchitecture {
 
     static final class Model extends FeedbackModel {
         private final int ind;
-        private final int cycles;
-        private final double res;
-        private final long classes;
 
         Model(FeedbackParts parts, long[] in, int classes, int ind, int cycles, double res) {
+            super(new long[]{classes}, cycles, res);
             this.ind = ind;
-            this.cycles = cycles;
-            this.res = res;
-            this.classes = classes;
             long c = in[0];
             long h = in[1];
             long w = in[2];
@@ -100,21 +95,6 @@ public final class CnnfFashionArchitecture implements FeedbackArchitecture {
             System.arraycopy(named, 0, out, 0, 4);
             out[4] = v;
             return out;
-        }
-
-        @Override
-        public long[] outputShape() {
-            return new long[]{classes};
-        }
-
-        @Override
-        public int cycles() {
-            return cycles;
-        }
-
-        @Override
-        public double mix() {
-            return res;
         }
 
         @Override

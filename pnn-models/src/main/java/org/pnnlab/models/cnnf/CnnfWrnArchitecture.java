@@ -51,18 +51,13 @@ public final class CnnfWrnArchitecture implements FeedbackArchitecture {
     static final class Model extends FeedbackModel {
         private final List<List<Block>> groups = new ArrayList<>();
         private final int ind;
-        private final int cycles;
-        private final double res;
-        private final long classes;
         private final long headC;
         private final long headH;
         private final long headW;
 
         Model(FeedbackParts parts, long[] in, int classes, int n, int widen, int ind, int cycles, double res) {
+            super(new long[]{classes}, cycles, res);
             this.ind = ind;
-            this.cycles = cycles;
-            this.res = res;
-            this.classes = classes;
             long[] ch = {16, 16L * widen, 32L * widen, 64L * widen};
             long h = in[1];
             long w = in[2];
@@ -139,21 +134,6 @@ public final class CnnfWrnArchitecture implements FeedbackArchitecture {
                 groupOut[g] = v;
             }
             return new SDVariable[]{head(v)};
-        }
-
-        @Override
-        public long[] outputShape() {
-            return new long[]{classes};
-        }
-
-        @Override
-        public int cycles() {
-            return cycles;
-        }
-
-        @Override
-        public double mix() {
-            return res;
         }
 
         @Override
