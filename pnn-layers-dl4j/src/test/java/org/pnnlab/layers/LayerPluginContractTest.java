@@ -106,8 +106,7 @@ class LayerPluginContractTest {
         long all = stack.layer(0).numParams();
         // W [4,2] + noise [2,2,5,5] + b 4 + bn 16 + mix 16+4 + mix bn 16 + slope 1
         assertEquals(8 + 100 + 4 + 16 + 20 + 16 + 1, all);
-        // with slope 1 PReLU is the identity at every site: the output equals that of act=identity... use a
-        // direct check instead: slope 0 gives the same output as relu
+        // with slope 0 PReLU is a ReLU at every site, so the block equals the relu slot with the same weights
         INDArray x = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.DOUBLE, 3, 2, 5, 5).subi(0.5);
         slope.assign(0);
         INDArray yPrelu = stack.forward(x, false);

@@ -179,14 +179,14 @@ public class BatchNorm extends FeedForwardLayer implements ParamKinds {
         }
 
         @Override
-        Map<String, long[]> shapes(BatchNorm b) {
+        protected Map<String, long[]> shapes(BatchNorm b) {
             Map<String, long[]> m = new java.util.LinkedHashMap<>();
             for (String k : List.of(GAMMA, BETA, MEAN, VAR)) m.put(k, new long[]{b.getNOut()});
             return m;
         }
 
         @Override
-        void initialize(BatchNorm b, Map<String, INDArray> m) {
+        protected void initialize(BatchNorm b, Map<String, INDArray> m) {
             m.get(GAMMA).assign(1);
             m.get(BETA).assign(0);
             m.get(MEAN).assign(0);

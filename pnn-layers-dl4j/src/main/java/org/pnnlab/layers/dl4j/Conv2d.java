@@ -160,7 +160,7 @@ public class Conv2d extends FeedForwardLayer {
         }
 
         @Override
-        Map<String, long[]> shapes(Conv2d c) {
+        protected Map<String, long[]> shapes(Conv2d c) {
             Map<String, long[]> m = new LinkedHashMap<>();
             m.put(WEIGHT, new long[]{c.getNOut(), c.getNIn(), c.kernel, c.kernel});
             if (c.hasBias) m.put(BIAS, new long[]{c.getNOut()});
@@ -168,7 +168,7 @@ public class Conv2d extends FeedForwardLayer {
         }
 
         @Override
-        void initialize(Conv2d c, Map<String, INDArray> m) {
+        protected void initialize(Conv2d c, Map<String, INDArray> m) {
             INDArray w = m.get(WEIGHT);
             w.assign(Nd4j.randn(w.dataType(), w.shape()).muli(c.weightStd));
             if (c.hasBias) {

@@ -12,24 +12,40 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * A parameter initializer for the hand-written layers: the layer lists its parameters' names and shapes in
  * storage order, and this class slices DL4J's flat parameter (and gradient) view into them, counts them
- * and answers which are weights and biases (for regularisation and updaters).
+ * and answers which are weights and biases (for regularisation and updaters). Layers whose parameter list
+ * depends on their configuration override {@link #isBias}.
  */
-abstract class FlatParams<L extends Layer> implements ParamInitializer {
+public abstract class FlatParams<L extends Layer> implements ParamInitializer {
     private final Class<L> type;
-    private final List<String> weights;
+    private final @org.jspecify.annotations.Nullable List<String> weights;
     private final List<String> biases;
 
-    FlatParams(Class<L> type, List<String> weights, List<String> biases) {
+    /** Names in {@code biases} are biases, every other parameter a weight. */
+    protected FlatParams(Class<L> type, List<String> biases) {
+        this(type, null, biases);
+    }
+
+    FlatParams(Class<L> type, @org.jspecify.annotations.Nullable List<String> weights, List<String> biases) {
         this.type = type;
         this.weights = weights;
         this.biases = biases;
     }
 
     /** Parameter names and shapes, in storage order. */
-    abstract Map<String, long[]> shapes(L layer);
+    protected abstract Map<String, long[]> shapes(L layer);
 
     /** Fills freshly created parameters. */
-    abstract void initialize(L layer, Map<String, INDArray> params);
+    protected abstract void initialize(L layer, Map<String, INDArray> params);
+
+    /** Whether a parameter is a bias (separate regularisation and updater settings). */
+    protected boolean isBias(L layer, String key) {
+        return biases.contains(key);
+    }
+
+    /** Whether a parameter is a weight; with no explicit weight list, every parameter that is not a bias. */
+    protected boolean isWeight(L layer, String key) {
+        return weights != null ? weights.contains(key) : shapes(layer).containsKey(key) && !isBias(layer, key);
+    }
 
     private L layer(Layer l) {
         return type.cast(l);
@@ -60,22 +76,22 @@ abstract class FlatParams<L extends Layer> implements ParamInitializer {
 
     @Override
     public List<String> weightKeys(Layer layer) {
-        return paramKeys(layer).stream().filter(weights::contains).toList();
+        return paramKeys(layer).stream().filter(k -> isWeightParam(layer, k)).toList();
     }
 
     @Override
     public List<String> biasKeys(Layer layer) {
-        return paramKeys(layer).stream().filter(biases::contains).toList();
+        return paramKeys(layer).stream().filter(k -> isBiasParam(layer, k)).toList();
     }
 
     @Override
     public boolean isWeightParam(Layer layer, String key) {
-        return weights.contains(key);
+        return isWeight(layer(layer), key);
     }
 
     @Override
     public boolean isBiasParam(Layer layer, String key) {
-        return biases.contains(key);
+        return isBias(layer(layer), key);
     }
 
     @Override

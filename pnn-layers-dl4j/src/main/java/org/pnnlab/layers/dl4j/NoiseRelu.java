@@ -178,14 +178,14 @@ public class NoiseRelu extends FeedForwardLayer implements ParamKinds {
         }
 
         @Override
-        Map<String, long[]> shapes(NoiseRelu n) {
+        protected Map<String, long[]> shapes(NoiseRelu n) {
             Map<String, long[]> m = new LinkedHashMap<>();
             m.put(NOISE, new long[]{n.getNOut(), n.height, n.width});
             return m;
         }
 
         @Override
-        void initialize(NoiseRelu n, Map<String, INDArray> m) {
+        protected void initialize(NoiseRelu n, Map<String, INDArray> m) {
             INDArray mask = m.get(NOISE);
             mask.assign(Nd4j.createFromArray(n.drawMask()).reshape(mask.shape()).castTo(mask.dataType()));
         }

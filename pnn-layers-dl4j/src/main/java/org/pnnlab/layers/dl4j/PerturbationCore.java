@@ -230,7 +230,7 @@ public class PerturbationCore extends FeedForwardLayer implements ParamKinds {
         }
 
         @Override
-        Map<String, long[]> shapes(PerturbationCore p) {
+        protected Map<String, long[]> shapes(PerturbationCore p) {
             Map<String, long[]> m = new LinkedHashMap<>();
             m.put(WEIGHT, new long[]{p.getNOut(), p.nmasks == 1 ? p.getNIn() : p.nmasks});
             m.put(NOISE, new long[]{p.noiseChannels(), p.nmasks, p.height, p.width});
@@ -239,7 +239,7 @@ public class PerturbationCore extends FeedForwardLayer implements ParamKinds {
         }
 
         @Override
-        void initialize(PerturbationCore p, Map<String, INDArray> m) {
+        protected void initialize(PerturbationCore p, Map<String, INDArray> m) {
             INDArray w = m.get(WEIGHT);
             w.assign(Nd4j.randn(w.dataType(), w.shape()).muli(Math.sqrt(2.0 / p.getNOut())));
             double bound = 1.0 / Math.sqrt(w.size(1));

@@ -1,6 +1,5 @@
 package org.pnnlab.layers.dl4j;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Objects;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.BaseActivationFunction;
@@ -17,8 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public class RReLU extends BaseActivationFunction {
     private double lower = 1.0 / 8;
     private double upper = 1.0 / 3;
-    @JsonIgnore
-    private transient INDArray slopes;
+    private transient INDArray slopes; // not configuration: the last forward's slopes
 
     public RReLU() {
     }

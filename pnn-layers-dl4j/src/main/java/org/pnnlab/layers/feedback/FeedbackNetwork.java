@@ -9,6 +9,7 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.deeplearning4j.nn.api.ParamInitializer;
+import org.pnnlab.layers.dl4j.FlatParams;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -20,11 +21,9 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.pnnlab.api.LayerContext;
 import org.pnnlab.api.LayerParams;
 import org.pnnlab.api.PnnException;
-import org.pnnlab.api.feedback.FeedbackLayer;
 
 /**
  * A whole feedback model as one DL4J layer: the {@link FeedbackArchitecture} named by {@code architecture}
@@ -165,19 +164,25 @@ public class FeedbackNetwork extends FeedForwardLayer {
     }
 
     public String getArchitecture() { return architecture; }
-    public void setArchitecture(String architecture) { this.architecture = architecture; }
+    public void setArchitecture(String architecture) { this.architecture = architecture; layout = null; }
     public Map<String, String> getOptions() { return options; }
-    public void setOptions(Map<String, String> options) { this.options = new TreeMap<>(options); }
+    public void setOptions(Map<String, String> options) { this.options = new TreeMap<>(options); layout = null; }
     public String getOutput() { return output; }
     public void setOutput(String output) { this.output = output; }
     public long getChannels() { return channels; }
-    public void setChannels(long channels) { this.channels = channels; }
+    public void setChannels(long channels) { this.channels = channels; layout = null; }
     public long getHeight() { return height; }
-    public void setHeight(long height) { this.height = height; }
+    public void setHeight(long height) { this.height = height; layout = null; }
     public long getWidth() { return width; }
-    public void setWidth(long width) { this.width = width; }
+    public void setWidth(long width) { this.width = width; layout = null; }
     public long getSeed() { return seed; }
     public void setSeed(long seed) { this.seed = seed; }
+
+    @Override
+    public void setNOut(long nOut) {
+        super.setNOut(nOut);
+        layout = null;
+    }
 
     @Override
     public boolean equals(Object o) {
@@ -192,96 +197,54 @@ public class FeedbackNetwork extends FeedForwardLayer {
         return Objects.hash(super.hashCode(), architecture, options, output, channels, height, width, seed);
     }
 
+    /** Parameter shapes ({@code <layer>.<param>}, storage order) and which are biases; derived once from the model. */
+    private record Layout(Map<String, long[]> shapes, java.util.Set<String> biases) {
+    }
+
+    private transient @org.jspecify.annotations.Nullable Layout layout;
+
+    /** The parameter layout, built from a fresh model on first use (the model is not needed to count or slice). */
+    private Layout layout() {
+        Layout l = layout;
+        if (l == null) {
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            java.util.Set<String> biases = new java.util.HashSet<>();
+            model().layers().forEach((name, fl) -> fl.parameters().forEach((p, shape) -> {
+                shapes.put(name + "." + p, shape);
+                if (fl.isBias(p)) biases.add(name + "." + p);
+            }));
+            l = new Layout(java.util.Collections.unmodifiableMap(shapes), java.util.Set.copyOf(biases));
+            layout = l;
+        }
+        return l;
+    }
+
     /** Every layer's parameters in the model's order, as {@code <layer>.<param>}. */
-    static final class Params implements ParamInitializer {
+    static final class Params extends FlatParams<FeedbackNetwork> {
         static final Params INSTANCE = new Params();
 
-        static Map<String, long[]> shapes(FeedbackModel m) {
-            Map<String, long[]> out = new LinkedHashMap<>();
-            m.layers().forEach((name, l) -> l.parameters().forEach((p, s) -> out.put(name + "." + p, s)));
-            return out;
-        }
-
-        private static FeedbackNetwork net(Layer l) {
-            return (FeedbackNetwork) l;
+        private Params() {
+            super(FeedbackNetwork.class, List.of());
         }
 
         @Override
-        public long numParams(NeuralNetConfiguration conf) {
-            return numParams(conf.getLayer());
+        protected Map<String, long[]> shapes(FeedbackNetwork f) {
+            return f.layout().shapes();
         }
 
         @Override
-        public long numParams(Layer layer) {
-            long n = 0;
-            for (long[] s : shapes(net(layer).model()).values()) n += length(s);
-            return n;
-        }
-
-        private static long length(long[] s) {
-            long n = 1;
-            for (long d : s) n *= d;
-            return n;
+        protected boolean isBias(FeedbackNetwork f, String key) {
+            return f.layout().biases().contains(key);
         }
 
         @Override
-        public List<String> paramKeys(Layer layer) {
-            return List.copyOf(shapes(net(layer).model()).keySet());
-        }
-
-        @Override
-        public List<String> weightKeys(Layer layer) {
-            return paramKeys(layer).stream().filter(k -> isWeightParam(layer, k)).toList();
-        }
-
-        @Override
-        public List<String> biasKeys(Layer layer) {
-            return paramKeys(layer).stream().filter(k -> isBiasParam(layer, k)).toList();
-        }
-
-        @Override
-        public boolean isWeightParam(Layer layer, String key) {
-            return !isBiasParam(layer, key);
-        }
-
-        @Override
-        public boolean isBiasParam(Layer layer, String key) {
-            int dot = key.indexOf('.');
-            FeedbackLayer l = net(layer).model().layers().get(key.substring(0, dot));
-            return l != null && l.isBias(key.substring(dot + 1));
-        }
-
-        @Override
-        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray view, boolean initialize) {
-            FeedbackNetwork f = net(conf.getLayer());
-            FeedbackModel m = f.model();
-            Map<String, INDArray> all = split(m, view);
-            if (initialize) {
-                int i = 0;
-                for (var e : m.layers().entrySet()) {
-                    Map<String, INDArray> own = new LinkedHashMap<>();
-                    for (String p : e.getValue().parameters().keySet()) own.put(p, all.get(e.getKey() + "." + p));
-                    e.getValue().initialize(own, f.seed * 1_000_003L + 31L * i++);
-                }
+        protected void initialize(FeedbackNetwork f, Map<String, INDArray> all) {
+            int i = 0;
+            for (var e : f.model().layers().entrySet()) {
+                Map<String, INDArray> own = new LinkedHashMap<>();
+                for (String p : e.getValue().parameters().keySet()) own.put(p, all.get(e.getKey() + "." + p));
+                e.getValue().initialize(own, f.seed * 1_000_003L + 31L * i++);
             }
-            return all;
-        }
-
-        @Override
-        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray view) {
-            return split(net(conf.getLayer()).model(), view);
-        }
-
-        private static Map<String, INDArray> split(FeedbackModel m, INDArray view) {
-            INDArray flat = view.reshape(view.length());
-            Map<String, INDArray> out = new LinkedHashMap<>();
-            long offset = 0;
-            for (var e : shapes(m).entrySet()) {
-                long n = length(e.getValue());
-                out.put(e.getKey(), flat.get(NDArrayIndex.interval(offset, offset + n)).reshape('c', e.getValue()));
-                offset += n;
-            }
-            return out;
         }
     }
 }

@@ -84,7 +84,20 @@ public class CnnfGoldenTest {
         return net;
     }
 
+    private static final Map<Path, Map<String, INDArray>> WEIGHTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Loads the case's weights (generated and checked once per case) into a cnnf graph. */
     public static void load(Path dir, JsonNode c, ComputationGraph net) {
+        WEIGHTS.computeIfAbsent(dir, d -> weights(d, c)).forEach((ref, w) -> {
+            INDArray target = net.getParam(key(ref));
+            assertEquals(target.length(), w.length(), "size of " + ref);
+            target.assign(w.reshape(target.shape()));
+        });
+    }
+
+    /** Every parameter from the case's generator rule, checked against its stored file or its checks. */
+    static Map<String, INDArray> weights(Path dir, JsonNode c) {
+        Map<String, INDArray> out = new java.util.LinkedHashMap<>();
         JsonNode gen = c.path("weight_generator").path("params");
         for (Iterator<Map.Entry<String, JsonNode>> it = gen.fields(); it.hasNext(); ) {
             var e = it.next();
@@ -107,10 +120,9 @@ public class CnnfGoldenTest {
                                 e.getKey() + " value " + a.getKey()));
                 assertEquals(checks.get("sum").asDouble(), w.sumNumber().doubleValue(), 1e-9 * Math.abs(checks.get("sum").asDouble()));
             }
-            INDArray target = net.getParam(key(e.getKey()));
-            assertEquals(target.length(), w.length(), "size of " + e.getKey());
-            target.assign(w.reshape(target.shape()));
+            out.put(e.getKey(), w);
         }
+        return out;
     }
 
     static FeedbackNetworkLayer feedback(ComputationGraph net) {
