@@ -21,13 +21,16 @@ import org.jspecify.annotations.Nullable;
  * @param configuration every setting the run used: experiment, model, layer, optimizer and data options
  * @param finalMetrics the outcome; null until the run has finished
  * @param updatedAt when the record was last rewritten (a "running" record that is old was killed)
+ * @param robustness accuracy under attack, one entry per attack column, newest evaluation of each name only;
+ *     empty when the run was never attacked
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunRecord(int schemaVersion, String runId, String experiment, String status, String layer, long seed,
                         String dataset, String model, int plannedEpochs, long parameterCount, long fixedParameterCount,
                         Map<String, Object> configuration, EnvironmentInfo environment, List<EpochRecord> epochs,
                         @JsonProperty("final") @Nullable FinalMetrics finalMetrics, double wallTimeSeconds,
-                        String startedAt, String updatedAt, @Nullable String finishedAt) {
+                        String startedAt, String updatedAt, @Nullable String finishedAt,
+                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<RobustnessRecord> robustness) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -44,6 +47,39 @@ public record RunRecord(int schemaVersion, String runId, String experiment, Stri
         }
         configuration = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(configuration));
         epochs = List.copyOf(epochs);
+        robustness = robustness == null ? List.of() : List.copyOf(robustness);
+    }
+
+    /** A record without robustness figures. */
+    public RunRecord(int schemaVersion, String runId, String experiment, String status, String layer, long seed,
+                     String dataset, String model, int plannedEpochs, long parameterCount, long fixedParameterCount,
+                     Map<String, Object> configuration, EnvironmentInfo environment, List<EpochRecord> epochs,
+                     @Nullable FinalMetrics finalMetrics, double wallTimeSeconds, String startedAt, String updatedAt,
+                     @Nullable String finishedAt) {
+        this(schemaVersion, runId, experiment, status, layer, seed, dataset, model, plannedEpochs, parameterCount,
+                fixedParameterCount, configuration, environment, epochs, finalMetrics, wallTimeSeconds, startedAt,
+                updatedAt, finishedAt, List.of());
+    }
+
+    /**
+     * This record with the given robustness entries added; an entry replaces an earlier one of the same name.
+     */
+    public RunRecord withRobustness(List<RobustnessRecord> added) {
+        Map<String, RobustnessRecord> byName = new LinkedHashMap<>();
+        for (RobustnessRecord r : robustness) byName.put(r.name(), r);
+        for (RobustnessRecord r : added) {
+            byName.remove(r.name());
+            byName.put(r.name(), r);
+        }
+        return new RunRecord(schemaVersion, runId, experiment, status, layer, seed, dataset, model, plannedEpochs,
+                parameterCount, fixedParameterCount, configuration, environment, epochs, finalMetrics, wallTimeSeconds,
+                startedAt, java.time.Instant.now().toString(), finishedAt, new ArrayList<>(byName.values()));
+    }
+
+    /** The robustness entry called {@code name}, or null. */
+    public @Nullable RobustnessRecord robustness(String name) {
+        for (RobustnessRecord r : robustness) if (r.name().equals(name)) return r;
+        return null;
     }
 
     public RunRecord withEpoch(EpochRecord e, double wallTimeSeconds) {
@@ -51,14 +87,14 @@ public record RunRecord(int schemaVersion, String runId, String experiment, Stri
         list.add(e);
         return new RunRecord(schemaVersion, runId, experiment, status, layer, seed, dataset, model, plannedEpochs,
                 parameterCount, fixedParameterCount, configuration, environment, list, finalMetrics, wallTimeSeconds,
-                startedAt, java.time.Instant.now().toString(), finishedAt);
+                startedAt, java.time.Instant.now().toString(), finishedAt, robustness);
     }
 
     public RunRecord finish(String newStatus, @Nullable FinalMetrics metrics, double wallTimeSeconds,
                             String finishedAt) {
         return new RunRecord(schemaVersion, runId, experiment, newStatus, layer, seed, dataset, model, plannedEpochs,
                 parameterCount, fixedParameterCount, configuration, environment, epochs, metrics, wallTimeSeconds,
-                startedAt, finishedAt, finishedAt);
+                startedAt, finishedAt, finishedAt, robustness);
     }
 
     /** Best per-epoch test accuracy so far, or NaN with no epochs. */
