@@ -33,7 +33,11 @@ import org.pnnlab.api.run.RunRecord;
 import org.pnnlab.api.run.RunStore;
 import org.pnnlab.datasets.DataDirs;
 import org.pnnlab.datasets.Datasets;
+import org.pnnlab.datasets.Normalization;
 import org.pnnlab.datasets.Split;
+import org.pnnlab.layers.dl4j.HeavyBallSgd;
+import org.pnnlab.layers.dl4j.IterationDecay;
+import org.jspecify.annotations.Nullable;
 import org.pnnlab.models.ModelFactory;
 import org.pnnlab.models.ModelRegistry;
 import org.pnnlab.models.ModelSpec;
@@ -85,28 +89,105 @@ public final class Trainer {
         boolean all = spec.variedSlots() == ExperimentSpec.VariedSlots.ALL;
         String first = all ? layer : spec.firstLayer();
         Map<String, Object> firstParams = all ? layerParams : spec.firstLayerParams();
-        Map<String, Object> modelOptions = new LinkedHashMap<>(spec.modelOptions());
-        modelOptions.putAll(options.modelOptions());
         String dataset = options.dataset() != null ? options.dataset() : spec.dataset();
         String model = options.model() != null ? options.model() : spec.model();
         models.get(model);
-        return new Resolved(epochs, batch, lr, seed, model, layer, layerParams, first, firstParams, modelOptions, dataset);
+        // the experiment's model options belong to its model; another model starts from its own defaults
+        Map<String, Object> modelOptions = new LinkedHashMap<>(model.equals(spec.model()) ? spec.modelOptions() : Map.of());
+        modelOptions.putAll(options.modelOptions());
+        ExperimentSpec.Training training = training(t, epochs, batch, lr, seed, options.training());
+        ExperimentSpec.Adversarial adversarial = adversarial(spec.adversarial(), options.training());
+        return new Resolved(epochs, batch, lr, seed, model, layer, layerParams, first, firstParams, modelOptions, dataset,
+                training, adversarial);
     }
 
-    /** Settings after the user's overrides. */
+    /** Settings after the user's overrides; {@code training} holds the effective optimiser settings. */
     public record Resolved(int epochs, int batchSize, double learningRate, long seed, String model, String layer,
                            Map<String, Object> layerParams, String firstLayer, Map<String, Object> firstLayerParams,
-                           Map<String, Object> modelOptions, String dataset) {
+                           Map<String, Object> modelOptions, String dataset, ExperimentSpec.Training training,
+                           ExperimentSpec.@Nullable Adversarial adversarial) {
     }
 
-    /** Builds the network for these settings and data shape (float32, the experiment's optimiser). */
+    private static ExperimentSpec.Training training(ExperimentSpec.Training t, int epochs, int batch, double lr, long seed,
+                                                    RunOptions.TrainingOverrides o) {
+        String optimizer = o.optimizer() != null ? o.optimizer() : t.optimizer();
+        if (!ExperimentSpec.OPTIMIZERS.contains(optimizer)) {
+            throw new PnnException("unknown optimizer '" + optimizer + "'; known: " + String.join(", ", ExperimentSpec.OPTIMIZERS));
+        }
+        String schedule = o.schedule() != null ? o.schedule() : t.schedule();
+        if (!ExperimentSpec.SCHEDULES.contains(schedule)) {
+            throw new PnnException("unknown schedule '" + schedule + "'; known: " + String.join(", ", ExperimentSpec.SCHEDULES));
+        }
+        if (schedule.equals("step") && t.lrDecayEpochs().isEmpty()) {
+            throw new PnnException("--schedule step needs the experiment's decay epochs, and this experiment has none; "
+                    + "use constant, poly or cos");
+        }
+        double momentum = o.momentum() != null ? o.momentum() : t.momentum();
+        if (!(momentum >= 0 && momentum < 1)) throw new PnnException("--momentum must be in [0, 1), got " + momentum);
+        double wd = o.weightDecay() != null ? o.weightDecay() : t.weightDecay();
+        if (!(wd >= 0) || Double.isInfinite(wd)) throw new PnnException("--weight-decay must be >= 0, got " + wd);
+        double power = o.power() != null ? o.power() : t.power();
+        if (!(power > 0) || Double.isInfinite(power)) throw new PnnException("--power must be > 0, got " + power);
+        double clip = o.gradClip() != null ? o.gradClip() : t.gradClip();
+        if (!(clip >= 0) || Double.isInfinite(clip)) throw new PnnException("--grad-clip must be >= 0 (0: off), got " + clip);
+        boolean dropLast = o.dropLast() != null ? o.dropLast() : t.dropLast();
+        return new ExperimentSpec.Training(epochs, batch, lr, optimizer, wd, seed, t.lrDecayEpochs(), t.lrDecay(),
+                schedule, power, momentum, clip, dropLast);
+    }
+
+    private static ExperimentSpec.@Nullable Adversarial adversarial(ExperimentSpec.@Nullable Adversarial a,
+                                                                   RunOptions.TrainingOverrides o) {
+        if (a == null && !o.anyAdversarial()) return null;
+        if (a == null) a = new ExperimentSpec.Adversarial(0.1, 0.0355, 7, true, 1.0, 0.1, List.of("clean", "pgd"), 1000);
+        double eps = o.advEps() != null ? o.advEps() : a.eps();
+        // a new radius keeps the experiment's step-to-radius ratio
+        double step = o.advStep() != null ? o.advStep() : eps * (a.step() / a.eps());
+        int steps = o.advSteps() != null ? o.advSteps() : a.steps();
+        if (!(eps > 0) || eps > 1) {
+            throw new PnnException("--adv-eps must be in (0, 1] ([0, 1] pixel units, e.g. 0.1), got " + eps);
+        }
+        if (!(step > 0) || step > 1) throw new PnnException("--adv-step must be in (0, 1] pixel units, got " + step);
+        if (steps < 1) throw new PnnException("--adv-steps must be >= 1, got " + steps);
+        boolean clean = o.clean() != null ? o.clean() : a.clean();
+        double cw = o.cleanWeight() != null ? o.cleanWeight() : a.cleanWeight();
+        double mw = o.mseWeight() != null ? o.mseWeight() : a.mseWeight();
+        if (!(cw >= 0) || !(mw >= 0) || Double.isInfinite(cw) || Double.isInfinite(mw)) {
+            throw new PnnException("--clean-weight and --mse-weight must be >= 0");
+        }
+        List<String> evaluate = o.evaluate() != null ? o.evaluate() : a.evaluate();
+        for (String e : evaluate) {
+            if (!org.pnnlab.experiments.attack.RobustnessSuite.ATTACKS.contains(e) || e.equals("transfer")) {
+                throw new PnnException("--evaluate: unknown attack '" + e + "'; after training: clean, pgd, fgsm, spsa "
+                        + "(transfer needs a second run: use pnn evaluate --attack transfer --transfer-from RUN_DIR)");
+            }
+        }
+        int spsaLimit = o.spsaLimit() != null ? o.spsaLimit() : a.spsaLimit();
+        if (spsaLimit < 0) throw new PnnException("--spsa-limit must be >= 0, got " + spsaLimit);
+        return new ExperimentSpec.Adversarial(eps, step, steps, clean, cw, mw, evaluate, spsaLimit);
+    }
+
+    /**
+     * Builds the network for these settings and data shape (float32, the run's optimiser), for benchmarks: an
+     * iteration-based schedule is laid out over 1 000 iterations an epoch.
+     */
     public ComputationGraph buildNetwork(Resolved r, int channels, int height, int width, int classes) {
+        return buildNetwork(r, channels, height, width, classes, 1000);
+    }
+
+    /** Builds the network; {@code iterationsPerEpoch} sizes the poly and cos schedules. */
+    public ComputationGraph buildNetwork(Resolved r, int channels, int height, int width, int classes,
+                                         long iterationsPerEpoch) {
         ModelSpec ms = new ModelSpec(r.model(), channels, height, width, classes, r.firstLayer(),
                 r.firstLayerParams(), r.layer(), r.layerParams(), r.modelOptions(), r.seed());
-        double wd = spec.training().weightDecay();
-        ExperimentSpec.Training t = spec.training();
-        org.nd4j.linalg.schedule.ISchedule lr = null;
-        if (!t.lrDecayEpochs().isEmpty()) {
+        ExperimentSpec.Training t = r.training();
+        double wd = t.weightDecay();
+        long total = Math.max(1, iterationsPerEpoch * r.epochs());
+        org.nd4j.linalg.schedule.ISchedule lr = switch (t.schedule()) {
+            case "poly" -> IterationDecay.poly(r.learningRate(), t.power(), total);
+            case "cos" -> IterationDecay.cos(r.learningRate(), total);
+            default -> null;
+        };
+        if (t.schedule().equals("step")) {
             // DL4J counts epochs from 0; the reproduction sets the rate of epoch t (from 1) at its start
             java.util.Map<Integer, Double> values = new java.util.TreeMap<>();
             double last = Double.NaN;
@@ -119,7 +200,8 @@ public final class Trainer {
         }
         IUpdater updater = switch (t.optimizer()) {
             case "adam" -> lr != null ? new Adam(lr) : new Adam(r.learningRate());
-            case "sgd" -> lr != null ? new Nesterovs(lr, 0.9) : new Nesterovs(r.learningRate(), 0.9);
+            case "sgd" -> lr != null ? new Nesterovs(lr, t.momentum()) : new Nesterovs(r.learningRate(), t.momentum());
+            case "momentum" -> lr != null ? HeavyBallSgd.of(lr, t.momentum()) : HeavyBallSgd.of(r.learningRate(), t.momentum());
             default -> throw new PnnException("unknown optimizer " + t.optimizer());
         };
         NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder().seed(r.seed())
@@ -140,13 +222,21 @@ public final class Trainer {
         Split data = Datasets.load(r.dataset(), dataDir, options.allowDownload());
         var train = options.trainLimit() > 0 ? data.train().head(options.trainLimit()) : data.train();
         var test = data.test();
+        Normalization norm = spec.normalization() != null ? spec.normalization() : data.normalization();
+        if (norm.channels() != train.channels()) {
+            throw new PnnException("experiment " + spec.name() + " normalises " + norm.channels() + " channels but "
+                    + r.dataset() + " has " + train.channels());
+        }
         int[] shape = {train.channels(), train.height(), train.width()};
-        INDArray trainX = train.features(data.normalization());
+        INDArray trainX = train.features(norm);
         INDArray trainY = train.labelsOneHot();
-        INDArray testX = test.features(data.normalization());
+        INDArray testX = test.features(norm);
         INDArray testLabels = Evaluation.labelVector(test.labels());
+        long n = trainX.size(0);
+        boolean dropLast = r.training().dropLast() && n >= r.batchSize();
+        int batches = (int) (dropLast ? n / r.batchSize() : (n + r.batchSize() - 1) / r.batchSize());
 
-        ComputationGraph net = buildNetwork(r, shape[0], shape[1], shape[2], train.numClasses());
+        ComputationGraph net = buildNetwork(r, shape[0], shape[1], shape[2], train.numClasses(), batches);
         ParamCounts counts = ParamCounts.of(net);
         LOG.info("model {}: {} trainable parameters, {} fixed values, {} statistics", r.model(),
                 String.format(Locale.ROOT, "%,d", counts.trainable()), String.format(Locale.ROOT, "%,d", counts.fixed()),
@@ -154,7 +244,7 @@ public final class Trainer {
 
         Path runDir = newRunDir(r);
         Path runJson = runDir.resolve(RunStore.RUN_JSON);
-        Map<String, Object> config = configuration(r, train.count(), test.count());
+        Map<String, Object> config = configuration(r, train.count(), test.count(), norm, batches);
         String now = Instant.now().toString();
         RunRecord record = new RunRecord(RunRecord.SCHEMA_VERSION, runDir.getFileName().toString(), spec.name(),
                 RunRecord.RUNNING, r.layer(), r.seed(), r.dataset(), r.model(), r.epochs(), counts.trainable(),
@@ -176,8 +266,9 @@ public final class Trainer {
             LegacySmoothedMonitor legacy = new LegacySmoothedMonitor(r.batchSize());
             SplittableRandom augmentRng = new SplittableRandom(r.seed() ^ 0x5DEECE66DL);
             boolean augment = spec.augmentation() == ExperimentSpec.Augmentation.CROP_FLIP;
-            long n = trainX.size(0);
-            int batches = (int) ((n + r.batchSize() - 1) / r.batchSize());
+            TrainingStep step = TrainingStep.needed(r.adversarial(), r.training().gradClip())
+                    ? new TrainingStep(net, r.adversarial(), r.training().gradClip(), norm) : null;
+            long iteration = 0;
             for (int epoch = 1; epoch <= r.epochs(); epoch++) {
                 long t0 = System.nanoTime();
                 int[] order = permutation((int) n, r.seed(), epoch);
@@ -190,11 +281,17 @@ public final class Trainer {
                     int[] idx = java.util.Arrays.copyOfRange(order, from, to);
                     INDArray x = Nd4j.pullRows(trainX, 1, idx).reshape(to - from, shape[0], shape[1], shape[2]);
                     if (augment) {
-                        x = Augment.cropFlip(x, data.normalization().mean(), data.normalization().std(), 4, augmentRng);
+                        x = Augment.cropFlip(x, norm.mean(), norm.std(), 4, augmentRng);
                     }
                     INDArray y = Nd4j.pullRows(trainY, 1, idx);
-                    net.fit(new DataSet(x, y));
-                    double loss = net.score();
+                    double loss;
+                    if (step != null) {
+                        loss = step.fit(x, y, r.seed() * 0x9E3779B97F4A7C15L + iteration);
+                    } else {
+                        net.fit(new DataSet(x, y));
+                        loss = net.score();
+                    }
+                    iteration++;
                     if (!Double.isFinite(loss)) {
                         throw new PnnException("training diverged in epoch " + epoch + " (loss " + loss
                                 + "); try a smaller --lr");
@@ -215,6 +312,21 @@ public final class Trainer {
                 RunRecord next = current.get().withEpoch(er, (System.nanoTime() - started) / 1e9);
                 current.set(next);
                 RunStore.write(runJson, next);
+            }
+            if (r.adversarial() != null && !r.adversarial().evaluate().isEmpty()) {
+                ExperimentSpec.Adversarial a = r.adversarial();
+                double[] zeros = new double[shape[0]];
+                double[] ones = new double[shape[0]];
+                java.util.Arrays.fill(ones, 1);
+                INDArray pixels = test.features(new Normalization(zeros, ones)).reshape(test.count(), shape[0], shape[1], shape[2]);
+                var req = new org.pnnlab.experiments.attack.RobustnessSuite.Request(a.evaluate(), a.eps(), a.step(), a.steps(),
+                        0, a.spsaLimit(), 128, 100, r.seed());
+                var results = org.pnnlab.experiments.attack.RobustnessSuite.run(
+                        new org.pnnlab.experiments.attack.RobustnessSuite.Model(net, norm, runDir.toString()),
+                        pixels, testLabels, req, null, progress);
+                RunRecord withRob = current.get().withRobustness(results);
+                current.set(withRob);
+                RunStore.write(runJson, withRob);
             }
             RunRecord done = current.get();
             EpochRecord last = done.epochs().get(done.epochs().size() - 1);
@@ -243,7 +355,8 @@ public final class Trainer {
         }
     }
 
-    private Map<String, Object> configuration(Resolved r, int trainCount, int testCount) {
+    private Map<String, Object> configuration(Resolved r, int trainCount, int testCount, Normalization norm,
+                                              int batchesPerEpoch) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("experiment", spec.name());
         c.put("dataset", r.dataset());
@@ -258,14 +371,24 @@ public final class Trainer {
         c.put("epochs", r.epochs());
         c.put("batchSize", r.batchSize());
         c.put("learningRate", r.learningRate());
-        c.put("optimizer", spec.training().optimizer());
-        c.put("weightDecay", spec.training().weightDecay());
+        ExperimentSpec.Training t = r.training();
+        c.put("optimizer", t.optimizer());
+        if (!t.optimizer().equals("adam")) c.put("momentum", t.momentum());
+        c.put("weightDecay", t.weightDecay());
+        c.put("schedule", t.schedule());
+        if (t.schedule().equals("poly")) c.put("power", t.power());
+        c.put("gradClip", t.gradClip());
+        c.put("dropLast", t.dropLast());
+        c.put("iterationsPerEpoch", batchesPerEpoch);
         c.put("seed", r.seed());
         c.put("augmentation", spec.augmentation().name().toLowerCase(java.util.Locale.ROOT));
-        if (!spec.training().lrDecayEpochs().isEmpty()) {
-            c.put("lrDecayEpochs", spec.training().lrDecayEpochs());
-            c.put("lrDecay", spec.training().lrDecay());
+        c.put("normalization", Map.of("mean", java.util.Arrays.stream(norm.mean()).boxed().toList(),
+                "std", java.util.Arrays.stream(norm.std()).boxed().toList()));
+        if (t.schedule().equals("step")) {
+            c.put("lrDecayEpochs", t.lrDecayEpochs());
+            c.put("lrDecay", t.lrDecay());
         }
+        if (r.adversarial() != null) c.put("adversarial", r.adversarial().toMap());
         c.put("dataType", "float32");
         c.put("dataOrder", "shuffled each epoch from the seed");
         return c;

@@ -184,12 +184,22 @@ public final class RobustnessEvaluator {
      * @param labels one-hot {@code [N, classes]}, or class indices {@code [N]} / {@code [N, 1]}
      */
     public Result evaluate(AttackTarget target, Attack attack, INDArray features, INDArray labels) {
+        return evaluate(target, target, attack, features, labels);
+    }
+
+    /**
+     * Evaluates {@code attack} computed on {@code attacked} (its gradients or queries), scoring the adversarial
+     * samples with {@code classifier}: for a feedback network, the attack may differentiate the first pass while
+     * the network classifies with its cycles. Both take inputs in the same units.
+     */
+    public Result evaluate(AttackTarget attacked, AttackTarget classifier, Attack attack, INDArray features,
+                           INDArray labels) {
         long n = features.size(0);
         if (labels.size(0) != n) {
             throw new IllegalArgumentException(n + " samples but " + labels.size(0) + " labels");
         }
         long todo = Math.min(n, limit);
-        Run run = new Run(target, attack, todo);
+        Run run = new Run(attacked, classifier, attack, todo);
         for (long from = 0; from < todo; from += batchSize) {
             long to = Math.min(todo, from + batchSize);
             run.batch(rows(features, from, to), rows(labels, from, to));
@@ -203,7 +213,7 @@ public final class RobustnessEvaluator {
      */
     public Result evaluate(AttackTarget target, Attack attack, DataSetIterator data) {
         if (data.resetSupported()) data.reset();
-        Run run = new Run(target, attack, limit == Long.MAX_VALUE ? -1 : limit);
+        Run run = new Run(target, target, attack, limit == Long.MAX_VALUE ? -1 : limit);
         boolean truncated = false;
         while (data.hasNext()) {
             if (run.evaluated >= limit) {
@@ -248,6 +258,7 @@ public final class RobustnessEvaluator {
     /** The running state of one evaluation. */
     private final class Run {
         final AttackTarget target;
+        final AttackTarget classifier;
         final Attack attack;
         final long planned;
         final long startNanos = System.nanoTime();
@@ -256,8 +267,9 @@ public final class RobustnessEvaluator {
         long batchIndex;
         int classes = -1;
 
-        Run(AttackTarget target, Attack attack, long planned) {
+        Run(AttackTarget target, AttackTarget classifier, Attack attack, long planned) {
             this.target = target;
+            this.classifier = classifier;
             this.attack = attack;
             this.planned = planned;
             listener.started(attack.name(), planned);
@@ -278,7 +290,7 @@ public final class RobustnessEvaluator {
                 truth = labels.argMax(1).castTo(DataType.INT64);
             }
             INDArray adv = attack.perturb(target, x, oneHot, Ops.derive(seed, batchIndex++));
-            INDArray pred = target.logits(adv).argMax(1).castTo(DataType.INT64);
+            INDArray pred = classifier.logits(adv).argMax(1).castTo(DataType.INT64);
             correct += pred.eq(truth.reshape(pred.shape())).castTo(DataType.INT64).sumNumber().longValue();
             evaluated += n;
             listener.batchDone(attack.name(), evaluated, planned, correct);

@@ -100,6 +100,99 @@ final class Options {
         @Parameter(names = "--no-download", description = "never download missing data files")
         boolean noDownload;
 
+        @Parameter(names = "--optimizer", description = "adam, sgd (Nesterov) or momentum (classical heavy-ball, as PyTorch's SGD)")
+        String optimizer;
+
+        @Parameter(names = "--momentum", description = "momentum of sgd / momentum")
+        Double momentum;
+
+        @Parameter(names = "--weight-decay", description = "L2 weight decay on every parameter, biases included")
+        Double weightDecay;
+
+        @Parameter(names = "--schedule", description = "learning-rate schedule: constant, step, poly or cos (poly/cos per iteration)")
+        String schedule;
+
+        @Parameter(names = "--power", description = "exponent of the poly schedule")
+        Double power;
+
+        @Parameter(names = "--grad-clip", description = "clip the global gradient L2 norm to this value (0 = off)")
+        Double gradClip;
+
+        @Parameter(names = "--drop-last", description = "drop the last incomplete batch of each epoch (true/false)", arity = 1)
+        Boolean dropLast;
+
+        @Parameter(names = "--adv-eps", description = "adversarial training: PGD radius in [0,1] pixel units (turns it on)")
+        Double advEps;
+
+        @Parameter(names = "--adv-step", description = "adversarial training: PGD step in pixel units (default: the experiment's step-to-eps ratio, else 0.355 eps)")
+        Double advStep;
+
+        @Parameter(names = "--adv-steps", description = "adversarial training: PGD iterations")
+        Integer advSteps;
+
+        @Parameter(names = "--clean", description = "adversarial training objective: supclean (clean + adversarial CE) or no (adversarial only)")
+        String clean;
+
+        @Parameter(names = "--clean-weight", description = "adversarial training: weight of the clean cross-entropy")
+        Double cleanWeight;
+
+        @Parameter(names = "--mse-weight", description = "adversarial training of CNN-F: weight of the reconstruction losses")
+        Double mseWeight;
+
+        @Parameter(names = "--evaluate", description = "attacks to evaluate after adversarial training, comma-separated (clean,pgd,fgsm,spsa; 'none' for none)")
+        String evaluate;
+
+        @Parameter(names = "--spsa-limit", description = "SPSA after training attacks only the first N test images (0 = all)")
+        Integer spsaLimit;
+
+        @Parameter(names = "--debug", hidden = true)
+        boolean debug;
+    }
+
+    @Parameters(commandDescription = "Attack a trained run and store the accuracies in its run.json (pnn evaluate RUN_DIR)")
+    static final class Evaluate {
+        @Parameter(description = "RUN_DIR", required = true)
+        List<String> dir = new ArrayList<>();
+
+        @Parameter(names = "--attack", description = "attacks, comma-separated or repeated: clean, pgd, fgsm, spsa, transfer")
+        List<String> attacks = new ArrayList<>();
+
+        @Parameter(names = "--eps", description = "radius in [0,1] pixel units (default: the run's adversarial training eps, else 0.1)")
+        Double eps;
+
+        @Parameter(names = "--step", description = "PGD step in [0,1] pixel units (default: the run's step-to-eps ratio, else 0.355 eps)")
+        Double step;
+
+        @Parameter(names = "--steps", description = "PGD and SPSA iterations")
+        Integer steps;
+
+        @Parameter(names = "--limit", description = "attack only the first N test images (0 = the whole test set)")
+        long limit;
+
+        @Parameter(names = "--spsa-limit", description = "SPSA attacks only the first N test images (0 = as --limit); the reference scores 1000")
+        long spsaLimit = 1000;
+
+        @Parameter(names = "--spsa-samples", description = "SPSA gradient-estimate samples (reference 128)")
+        int spsaSamples = 128;
+
+        @Parameter(names = "--transfer-from", description = "run folder of the transfer attacker (for CNN-F: the same network without feedback)", converter = PathConverter.class)
+        Path transferFrom;
+
+        @Parameter(names = "--batch-size", description = "test images attacked together")
+        int batchSize = 100;
+
+        @Parameter(names = "--seed", description = "seed of random starts and SPSA draws")
+        long seed = 1;
+
+        @Parameter(names = "--output", description = "for CNN-F: classify with first, last or average (default: the run's)")
+        String output;
+
+        @Parameter(names = "--data-dir", description = "data folder (default $PNN_DATA or ~/.pnn/data)", converter = PathConverter.class)
+        Path dataDir;
+
+        @Parameter(names = "--no-download", description = "never download missing data files")
+        boolean noDownload;
+
         @Parameter(names = "--debug", hidden = true)
         boolean debug;
     }

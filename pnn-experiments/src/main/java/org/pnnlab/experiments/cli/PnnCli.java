@@ -65,9 +65,11 @@ public final class PnnCli {
         Options.Model model = new Options.Model();
         Options.Data data = new Options.Data();
         Options.BenchCmd bench = new Options.BenchCmd();
+        Options.Evaluate evaluate = new Options.Evaluate();
         JCommander jc = JCommander.newBuilder().programName("pnn").addObject(global).addCommand("list", list)
                 .addCommand("run", run).addCommand("report", report).addCommand("demo", demo)
-                .addCommand("model", model).addCommand("data", data).addCommand("bench", bench).build();
+                .addCommand("model", model).addCommand("data", data).addCommand("bench", bench)
+                .addCommand("evaluate", evaluate).build();
         boolean debug = List.of(args).contains("--debug");
         try {
             jc.parse(args);
@@ -85,6 +87,7 @@ public final class PnnCli {
             return switch (cmd) {
                 case "list" -> list();
                 case "run" -> run(run);
+                case "evaluate" -> new EvaluateCommand(out).run(evaluate);
                 case "report" -> report(report);
                 case "demo" -> demo(demo);
                 case "model" -> model(model);
@@ -169,8 +172,24 @@ public final class PnnCli {
     }
 
     static RunOptions runOptions(Options.Run r) {
+        Boolean clean = null;
+        if (r.clean != null) {
+            clean = switch (r.clean) {
+                case "supclean" -> true;
+                case "no" -> false;
+                default -> throw new PnnException("--clean must be supclean or no, got '" + r.clean + "'");
+            };
+        }
+        List<String> evaluate = null;
+        if (r.evaluate != null) {
+            evaluate = r.evaluate.equals("none") ? List.of()
+                    : java.util.Arrays.stream(r.evaluate.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+        }
+        RunOptions.TrainingOverrides t = new RunOptions.TrainingOverrides(r.optimizer, r.momentum, r.weightDecay,
+                r.schedule, r.power, r.gradClip, r.dropLast, r.advEps, r.advStep, r.advSteps, clean, r.cleanWeight,
+                r.mseWeight, evaluate, r.spsaLimit);
         return new RunOptions(r.epochs, r.batchSize, r.lr, r.seed, r.model, r.layer, Options.pairs(r.layerOpts, "--layer-opt"),
-                Options.pairs(r.modelOpts, "--model-opt"), r.dataset, r.dataDir, r.runsDir, !r.noDownload, r.trainLimit);
+                Options.pairs(r.modelOpts, "--model-opt"), r.dataset, r.dataDir, r.runsDir, !r.noDownload, r.trainLimit, t);
     }
 
     private int run(Options.Run r) {
@@ -186,7 +205,7 @@ public final class PnnCli {
         for (int i = 0; i < r.seeds; i++) {
             RunOptions o = new RunOptions(base.epochs(), base.batchSize(), base.learningRate(), first + i, base.model(), base.layer(),
                     base.layerParams(), base.modelOptions(), base.dataset(), base.dataDir(), base.runsDir(),
-                    base.allowDownload(), base.trainLimit());
+                    base.allowDownload(), base.trainLimit(), base.training());
             Path dir = train(r.name.get(0), o);
             var rec = org.pnnlab.api.run.RunStore.read(dir.resolve(org.pnnlab.api.run.RunStore.RUN_JSON));
             acc[i] = rec.finalMetrics() == null ? Double.NaN : rec.finalMetrics().testAccuracy();

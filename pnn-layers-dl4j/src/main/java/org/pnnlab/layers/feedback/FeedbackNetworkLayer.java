@@ -51,6 +51,34 @@ public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
         return output;
     }
 
+    private List<org.nd4j.autodiff.listeners.Listener> listeners = List.of();
+
+    /**
+     * The memory managers of this thread's sessions of {@code sd} (and of its gradient function): after a run,
+     * copy out the results, then {@link ClosingMemoryManager#recycle()} them.
+     */
+    private static ClosingMemoryManager[] prepare(SameDiff sd, boolean gradients) {
+        if (!gradients) return new ClosingMemoryManager[] {ClosingMemoryManager.install(sd)};
+        if (sd.getFunction("grad") == null) sd.createGradFunction();
+        return new ClosingMemoryManager[] {ClosingMemoryManager.install(sd),
+                ClosingMemoryManager.install(sd.getFunction("grad"))};
+    }
+
+    private static void recycle(ClosingMemoryManager[] m) {
+        for (ClosingMemoryManager x : m) x.recycle();
+    }
+
+    /** Image pairs per execution of the training objective; larger batches are split and their gradients summed. */
+    private static final int OBJECTIVE_CHUNK = Integer.getInteger("pnn.cnnf.objectiveChunk", 32);
+
+    /** SameDiff listeners (e.g. a profiler) for every graph this layer runs, present and future. */
+    public void setGraphListeners(List<org.nd4j.autodiff.listeners.Listener> l) {
+        listeners = List.copyOf(l);
+        for (Built b : graphs.values()) b.sd().setListeners(listeners.toArray(new org.nd4j.autodiff.listeners.Listener[0]));
+        for (SameDiff g : ceGraphs.values()) g.setListeners(listeners.toArray(new org.nd4j.autodiff.listeners.Listener[0]));
+        if (objectiveGraph != null) objectiveGraph.setListeners(listeners.toArray(new org.nd4j.autodiff.listeners.Listener[0]));
+    }
+
     /** The model's logits for every pass: index 0 the first pass, index i after cycle i. */
     static List<SDVariable> unroll(FeedbackModel m, SDVariable x) {
         m.reset();
@@ -77,6 +105,70 @@ public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
         for (var e : params.entrySet()) sd.associateArrayWithVariable(e.getValue(), sd.getVariable(e.getKey()));
     }
 
+    /** The logits of a batch and the input gradient of their summed cross-entropy. */
+    public record LogitsAndGradient(INDArray logits, INDArray inputGradient) {
+    }
+
+    private final Map<Output, SameDiff> ceGraphs = new EnumMap<>(Output.class);
+
+    /**
+     * {@code ∂/∂x Σ CE(softmax(logits(x)), y)} and the logits, in one forward and one backward pass of the mode's
+     * graph, in evaluation mode and without touching the parameters' gradients: what an attack needs. The
+     * logits are those the gradient was taken at.
+     */
+    public LogitsAndGradient inputGradient(Output mode, INDArray x, INDArray labelsOneHot) {
+        FeedbackNetwork c = layerConf();
+        SameDiff sd = ceGraphs.computeIfAbsent(mode, k -> {
+            FeedbackModel m = c.model();
+            SameDiff g = SameDiff.create();
+            SDVariable in = g.placeHolder("x", dataType, -1, c.getChannels(), c.getHeight(), c.getWidth());
+            SDVariable y = g.placeHolder("y", dataType, -1, c.getNOut());
+            m.bind(g, bindParams(g, params, dataType));
+            List<SDVariable> all = unroll(m, in);
+            SDVariable logits = switch (k) {
+                case FIRST -> all.get(0);
+                case LAST -> all.get(all.size() - 1);
+                case AVERAGE -> {
+                    SDVariable sum = all.get(0);
+                    for (int i = 1; i < all.size(); i++) sum = sum.add(all.get(i));
+                    yield sum.div(all.size());
+                }
+            };
+            logits = g.identity("logits", logits);
+            SDVariable ce = g.identity("ce", y.mul(g.nn().logSoftmax(logits)).sum().neg());
+            g.setLossVariables(ce);
+            associate(g, params);
+            if (!listeners.isEmpty()) g.setListeners(listeners.toArray(new org.nd4j.autodiff.listeners.Listener[0]));
+            return g;
+        });
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            Map<String, INDArray> ph = new HashMap<>();
+            ph.put("x", x.castTo(dataType).dup('c').detach());
+            ph.put("y", labelsOneHot.castTo(dataType).detach());
+            ClosingMemoryManager[] mm = prepare(sd, true);
+            try {
+                var og = sd.calculateGradientsAndOutputs(ph, List.of("logits"), List.of("x"));
+                return new LogitsAndGradient(og.getOutputs().get("logits").dup(),
+                        og.getGradients().get("x").reshape(x.shape()).dup());
+            } finally {
+                recycle(mm);
+            }
+        }
+    }
+
+    /** The logits of a batch in the given mode (evaluation), whatever mode the layer is set to. */
+    public INDArray logits(Output mode, INDArray x) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            Built b = graph(mode);
+            ClosingMemoryManager[] mm = prepare(b.sd(), false);
+            try {
+                return b.sd().outputSingle(Map.of("x", x.castTo(dataType).dup('c').detach()), b.logits()).dup();
+            } finally {
+                recycle(mm);
+            }
+        }
+    }
+
     private Built graph(Output o) {
         return graphs.computeIfAbsent(o, k -> {
             FeedbackNetwork c = layerConf();
@@ -96,6 +188,7 @@ public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
                 }
             };
             logits = sd.identity("logits", logits);
+            if (!listeners.isEmpty()) sd.setListeners(listeners.toArray(new org.nd4j.autodiff.listeners.Listener[0]));
             long[] outShape = m.outputShape();
             long[] epsShape = new long[outShape.length + 1];
             epsShape[0] = -1;
@@ -173,30 +266,51 @@ public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
             sd.identity("loss", loss);
             sd.setLossVariables("loss");
             associate(sd, params);
+            if (!listeners.isEmpty()) sd.setListeners(listeners.toArray(new org.nd4j.autodiff.listeners.Listener[0]));
             objectiveGraph = sd;
             objectiveWeights = w;
             objectiveTerms = terms;
         }
-        Map<String, INDArray> ph = new HashMap<>();
-        Map<String, INDArray> grads;
-        Map<String, INDArray> values;
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            ph.put("clean", clean.castTo(dataType).detach());
-            ph.put("adv", adv.castTo(dataType).detach());
-            ph.put("y", labels.castTo(dataType).detach());
-            List<String> outs = new ArrayList<>(objectiveTerms);
-            outs.add("loss");
-            values = objectiveGraph.output(ph, outs.toArray(new String[0]));
-            grads = objectiveGraph.calculateGradients(ph, params.keySet());
+        long n = clean.size(0);
+        if (adv.size(0) != n || labels.size(0) != n) {
+            throw new IllegalArgumentException("clean, adversarial and label batches differ in size: " + n + ", "
+                    + adv.size(0) + ", " + labels.size(0));
         }
-        for (String p : params.keySet()) {
-            INDArray v = grads.get(p);
-            if (v == null) gradientViews.get(p).assign(0);
-            else gradientViews.get(p).assign(v.reshape(gradientViews.get(p).shape()));
-        }
+        // Every term is a mean over samples (the MSE's element mean too: all samples have the same size), so the
+        // objective of the batch is the size-weighted mean of the objectives of its pieces, and so is its gradient.
+        for (INDArray v : gradientViews.values()) v.assign(0);
         Map<String, Double> t = new LinkedHashMap<>();
-        for (String n : objectiveTerms) t.put(n, values.get(n).getDouble(0));
-        return new ObjectiveValue(values.get("loss").getDouble(0), t);
+        double loss = 0;
+        List<String> outs = new ArrayList<>(objectiveTerms);
+        outs.add("loss");
+        for (long from = 0; from < n; from += OBJECTIVE_CHUNK) {
+            long to = Math.min(n, from + OBJECTIVE_CHUNK);
+            double weight = (double) (to - from) / n;
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                Map<String, INDArray> ph = new HashMap<>();
+                ph.put("clean", rows(clean, from, to));
+                ph.put("adv", rows(adv, from, to));
+                ph.put("y", rows(labels, from, to));
+                ClosingMemoryManager[] mm = prepare(objectiveGraph, true);
+                try {
+                    var og = objectiveGraph.calculateGradientsAndOutputs(ph, outs, params.keySet());
+                    for (String p : params.keySet()) {
+                        INDArray v = og.getGradients().get(p);
+                        if (v != null) gradientViews.get(p).addi(v.reshape(gradientViews.get(p).shape()).mul(weight));
+                    }
+                    for (String name : objectiveTerms) t.merge(name, weight * og.getOutputs().get(name).getDouble(0), Double::sum);
+                    loss += weight * og.getOutputs().get("loss").getDouble(0);
+                } finally {
+                    recycle(mm);
+                }
+            }
+        }
+        return new ObjectiveValue(loss, t);
+    }
+
+    private INDArray rows(INDArray a, long from, long to) {
+        INDArray r = from == 0 && to == a.size(0) ? a : a.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to));
+        return r.castTo(dataType).dup('c').detach();
     }
 
     private static SDVariable ce(SameDiff sd, SDVariable logits, SDVariable y, String name, List<String> terms) {
@@ -260,7 +374,15 @@ public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray x = input.castTo(dataType).detach();
-            return passesGraph.output(Map.of("x", x), passesOutputs.toArray(new String[0]));
+            ClosingMemoryManager[] mm = prepare(passesGraph, false);
+            try {
+                Map<String, INDArray> out = new LinkedHashMap<>();
+                passesGraph.output(Map.of("x", x), passesOutputs.toArray(new String[0]))
+                        .forEach((k, v) -> out.put(k, v.dup()));
+                return out;
+            } finally {
+                recycle(mm);
+            }
         }
     }
 
@@ -284,7 +406,12 @@ public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray x = checkedInput().detach();
             Built b = graph(output);
-            out = b.sd().outputSingle(Map.of("x", x), b.logits());
+            ClosingMemoryManager[] mm = prepare(b.sd(), false);
+            try {
+                out = b.sd().outputSingle(Map.of("x", x), b.logits()).dup();
+            } finally {
+                recycle(mm);
+            }
         }
         return mgr.dup(ArrayType.ACTIVATIONS, out);
     }
@@ -293,6 +420,8 @@ public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
         Map<String, INDArray> grads;
+        Gradient g = new DefaultGradient();
+        INDArray dx;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray x = checkedInput().detach();
             Built b = graph(output);
@@ -301,19 +430,23 @@ public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
             Map<String, INDArray> ph = new HashMap<>();
             ph.put("x", x);
             ph.put("eps", epsilon.castTo(dataType).detach());
-            grads = b.sd().calculateGradients(ph, wanted);
+            ClosingMemoryManager[] mm = prepare(b.sd(), true);
+            try {
+                grads = b.sd().calculateGradients(ph, wanted);
+                for (String p : params.keySet()) {
+                    INDArray view = gradientViews.get(p);
+                    INDArray v = grads.get(p);
+                    if (v == null) view.assign(0);
+                    else view.assign(v.reshape(view.shape()));
+                    g.setGradientFor(p, view);
+                }
+                INDArray d = grads.get("x");
+                dx = d == null ? Nd4j.zeros(dataType, input.shape()) : d.reshape(input.shape()).dup();
+            } finally {
+                recycle(mm);
+            }
         }
-        Gradient g = new DefaultGradient();
-        for (String p : params.keySet()) {
-            INDArray view = gradientViews.get(p);
-            INDArray v = grads.get(p);
-            if (v == null) view.assign(0);
-            else view.assign(v.reshape(view.shape()));
-            g.setGradientFor(p, view);
-        }
-        INDArray dx = grads.get("x");
-        if (dx == null) dx = Nd4j.zeros(dataType, input.shape());
-        return new Pair<>(g, mgr.dup(ArrayType.ACTIVATION_GRAD, dx.reshape(input.shape())));
+        return new Pair<>(g, mgr.dup(ArrayType.ACTIVATION_GRAD, dx));
     }
 
     @Override
