@@ -57,11 +57,14 @@ public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
      * The memory managers of this thread's sessions of {@code sd} (and of its gradient function): after a run,
      * copy out the results, then {@link ClosingMemoryManager#recycle()} them.
      */
-    private static ClosingMemoryManager[] prepare(SameDiff sd, boolean gradients) {
+    private ClosingMemoryManager[] prepare(SameDiff sd, boolean gradients) {
+        // SameDiff keeps its own copy of an associated array: bind the current parameter values before every run
+        associate(sd, params);
         if (!gradients) return new ClosingMemoryManager[] {ClosingMemoryManager.install(sd)};
         if (sd.getFunction("grad") == null) sd.createGradFunction();
-        return new ClosingMemoryManager[] {ClosingMemoryManager.install(sd),
-                ClosingMemoryManager.install(sd.getFunction("grad"))};
+        SameDiff grad = sd.getFunction("grad");
+        associate(grad, params);
+        return new ClosingMemoryManager[] {ClosingMemoryManager.install(sd), ClosingMemoryManager.install(grad)};
     }
 
     private static void recycle(ClosingMemoryManager[] m) {
