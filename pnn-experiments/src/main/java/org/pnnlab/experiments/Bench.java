@@ -1,5 +1,7 @@
 package org.pnnlab.experiments;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Arrays;
 import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -9,8 +11,9 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Times training iterations ({@code fit} on one mini-batch: forward, backward, update) of an experiment's
- * network on random data of the experiment's input shape, after warm-up iterations.
+ * Times training iterations ({@code fit} on one mini-batch: forward, backward, update; for adversarial training
+ * the whole step, attack included) of an experiment's network on random data of the experiment's input shape,
+ * after warm-up iterations.
  */
 public final class Bench {
     private Bench() {
@@ -61,16 +64,26 @@ public final class Bench {
     }
 
     public static Result trainStep(ComputationGraph net, int[] shape, int classes, int batch, int warmup, int iterations) {
+        return trainStep(net, null, shape, classes, batch, warmup, iterations);
+    }
+
+    /**
+     * Times training iterations; with {@code step} each one is that hand-driven step (for an adversarial run: the
+     * PGD attack on the batch, then the objective's forward, backward and update), otherwise {@code fit}.
+     */
+    public static Result trainStep(ComputationGraph net, @Nullable TrainingStep step, int[] shape, int classes, int batch,
+                                   int warmup, int iterations) {
         Nd4j.getRandom().setSeed(7);
         INDArray x = Nd4j.rand(DataType.FLOAT, batch, shape[0], shape[1], shape[2]).subi(0.5).muli(2);
         INDArray y = Nd4j.zeros(DataType.FLOAT, batch, classes);
         for (int i = 0; i < batch; i++) y.putScalar(i, i % classes, 1f);
         DataSet ds = new DataSet(x, y);
-        for (int i = 0; i < warmup; i++) net.fit(ds);
+        Runnable one = step == null ? () -> net.fit(ds) : () -> step.fit(x, y, 11);
+        for (int i = 0; i < warmup; i++) one.run();
         double[] t = new double[iterations];
         for (int i = 0; i < iterations; i++) {
             long t0 = System.nanoTime();
-            net.fit(ds);
+            one.run();
             t[i] = (System.nanoTime() - t0) / 1e9;
         }
         Arrays.sort(t);

@@ -101,6 +101,11 @@ public final class Trainer {
                 training, adversarial);
     }
 
+    /** The input normalisation of this experiment: its own, or the dataset's. */
+    public Normalization normalization(Normalization dataset) {
+        return spec.normalization() != null ? spec.normalization() : dataset;
+    }
+
     /** Settings after the user's overrides; {@code training} holds the effective optimiser settings. */
     public record Resolved(int epochs, int batchSize, double learningRate, long seed, String model, String layer,
                            Map<String, Object> layerParams, String firstLayer, Map<String, Object> firstLayerParams,
@@ -222,7 +227,7 @@ public final class Trainer {
         Split data = Datasets.load(r.dataset(), dataDir, options.allowDownload());
         var train = options.trainLimit() > 0 ? data.train().head(options.trainLimit()) : data.train();
         var test = data.test();
-        Normalization norm = spec.normalization() != null ? spec.normalization() : data.normalization();
+        Normalization norm = normalization(data.normalization());
         if (norm.channels() != train.channels()) {
             throw new PnnException("experiment " + spec.name() + " normalises " + norm.channels() + " channels but "
                     + r.dataset() + " has " + train.channels());

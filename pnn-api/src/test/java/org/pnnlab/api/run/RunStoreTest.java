@@ -34,6 +34,29 @@ class RunStoreTest {
     }
 
     @Test
+    void robustnessEntriesRoundTripAndReplaceByName(@TempDir Path dir) {
+        RobustnessRecord pgd = new RobustnessRecord("pgd-first", "pgd", "first", "average", 0.5, 50, 100, 10_000, true, 3,
+                java.util.Map.of("eps", 0.1, "steps", 7), java.util.Map.of("step", 0.071), null, 2.5, "2026-01-01T00:02:00Z");
+        RobustnessRecord clean = new RobustnessRecord("clean", "clean", "none", "average", 0.9, 9_000, 10_000, 10_000,
+                false, 3, java.util.Map.of(), java.util.Map.of(), null, 1, "2026-01-01T00:02:00Z");
+        RunRecord r = sample().withRobustness(java.util.List.of(pgd, clean));
+        Path f = dir.resolve("run.json");
+        RunStore.write(f, r);
+        RunRecord back = RunStore.read(f);
+        assertEquals(r.robustness(), back.robustness());
+        assertEquals(0.5, back.robustness("pgd-first").accuracy());
+        RobustnessRecord pgd2 = new RobustnessRecord("pgd-first", "pgd", "first", "average", 0.4, 4_000, 10_000, 10_000,
+                false, 4, java.util.Map.of(), java.util.Map.of(), null, 9, "2026-01-01T00:03:00Z");
+        RunRecord again = back.withRobustness(java.util.List.of(pgd2));
+        assertEquals(java.util.List.of("clean", "pgd-first"), again.robustness().stream().map(RobustnessRecord::name).toList());
+        assertEquals(0.4, again.robustness("pgd-first").accuracy());
+        // a record without the field (older runs) reads as none
+        assertTrue(RunStore.toJson(sample()).indexOf("robustness") < 0);
+        RunStore.write(f, sample());
+        assertTrue(RunStore.read(f).robustness().isEmpty());
+    }
+
+    @Test
     void damagedAndForeignFilesAreRejectedWithTheReason(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("run.json");
         Files.writeString(f, "{\"schemaVersion\": 1, \"runId\": ", StandardCharsets.UTF_8);

@@ -279,9 +279,13 @@ public final class PnnCli {
         int[] shape = b.input != null ? parseShape(b.input) : new int[]{ds.channels(), ds.height(), ds.width()};
         ComputationGraph net = t.buildNetwork(r, shape[0], shape[1], shape[2], ds.classNames().size());
         if (b.profile) out.print(Bench.profile(net, shape, ds.classNames().size(), b.batchSize, b.warmup, b.iterations));
-        Bench.Result res = Bench.trainStep(net, shape, ds.classNames().size(), b.batchSize, b.warmup, b.iterations);
-        out.printf(Locale.ROOT, "%s (layer %s, %s): %s%n", e.name(), r.layer(), String.join("x",
-                java.util.Arrays.stream(shape).mapToObj(Integer::toString).toList()), res);
+        org.pnnlab.experiments.TrainingStep step = org.pnnlab.experiments.TrainingStep.needed(r.adversarial(),
+                r.training().gradClip()) ? new org.pnnlab.experiments.TrainingStep(net, r.adversarial(),
+                r.training().gradClip(), t.normalization(ds.normalization())) : null;
+        Bench.Result res = Bench.trainStep(net, step, shape, ds.classNames().size(), b.batchSize, b.warmup, b.iterations);
+        String kind = r.adversarial() != null ? ", adversarial PGD-" + r.adversarial().steps() + " step" : "";
+        out.printf(Locale.ROOT, "%s (layer %s, %s%s): %s%n", e.name(), r.layer(), String.join("x",
+                java.util.Arrays.stream(shape).mapToObj(Integer::toString).toList()), kind, res);
         return 0;
     }
 

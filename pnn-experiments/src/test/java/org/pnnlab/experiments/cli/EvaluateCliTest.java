@@ -1,0 +1,150 @@
+package org.pnnlab.experiments.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pnnlab.experiments.cli.CliTest.assertUserError;
+import static org.pnnlab.experiments.cli.CliTest.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pnnlab.api.run.RobustnessRecord;
+import org.pnnlab.api.run.RunRecord;
+import org.pnnlab.api.run.RunStore;
+
+/**
+ * {@code pnn evaluate} on runs of the other experiments, with no code specific to their models, adversarial
+ * training from the command line, and the errors for bad requests.
+ */
+class EvaluateCliTest {
+    @TempDir
+    static Path runs;
+    static Path convRun;
+
+    @BeforeAll
+    static void trainOne() throws IOException {
+        CliTest.Result r = cli("run", "mnist-lenet-conv", "--dataset", "mnist-subset", "--train-limit", "256", "--epochs", "1",
+                "--model-opt", "nfilters=8", "--no-download", "--runs-dir", runs.toString());
+        assertEquals(0, r.code(), r.err());
+        try (var s = Files.list(runs.resolve("mnist-lenet-conv"))) {
+            convRun = s.findFirst().orElseThrow();
+        }
+    }
+
+    static RunRecord record(Path dir) {
+        return RunStore.read(dir.resolve(RunStore.RUN_JSON));
+    }
+
+    @Test
+    void attacksAConvolutionRunAndStoresTheResults() {
+        CliTest.Result r = cli("evaluate", convRun.toString(), "--attack", "clean,pgd,fgsm", "--attack", "spsa",
+                "--limit", "40", "--spsa-limit", "8", "--spsa-samples", "4", "--eps", "0.1");
+        assertEquals(0, r.code(), r.err());
+        RunRecord rec = record(convRun);
+        assertEquals(List.of("clean", "pgd-first", "fgsm-first", "spsa-first"),
+                rec.robustness().stream().map(RobustnessRecord::name).filter(n -> !n.equals("transfer")).toList());
+        RobustnessRecord clean = rec.robustness("clean");
+        RobustnessRecord pgd = rec.robustness("pgd-first");
+        assertNotNull(clean);
+        assertNotNull(pgd);
+        assertEquals(40, clean.evaluated());
+        assertTrue(clean.subset(), "40 of the 1000 test images");
+        assertEquals("model", pgd.classify());
+        assertEquals(0.1, ((Number) pgd.threat().get("eps")).doubleValue());
+        assertEquals(0.0355, ((Number) pgd.threat().get("step")).doubleValue(), 1e-12);
+        assertTrue(pgd.accuracy() <= clean.accuracy(), "PGD does not help the model: " + pgd + " vs " + clean);
+        assertEquals(8, rec.robustness("spsa-first").evaluated());
+        assertTrue(r.out().contains("pgd-first"), r.out());
+        // a second evaluation replaces the entries of the same name and keeps the others
+        assertEquals(0, cli("evaluate", convRun.toString(), "--attack", "clean", "--limit", "20").code());
+        RunRecord again = record(convRun);
+        assertEquals(20, again.robustness("clean").evaluated());
+        assertEquals(rec.robustness().size(), again.robustness().size());
+        assertEquals(RunRecord.COMPLETED, again.status());
+        assertEquals(rec.epochs(), again.epochs());
+    }
+
+    @Test
+    void transferNeedsASourceAndUsesIt() {
+        assertUserError(cli("evaluate", convRun.toString(), "--attack", "transfer", "--limit", "10"), "--transfer-from");
+        CliTest.Result r = cli("evaluate", convRun.toString(), "--attack", "transfer", "--transfer-from", convRun.toString(),
+                "--limit", "20");
+        assertEquals(0, r.code(), r.err());
+        RobustnessRecord t = record(convRun).robustness("transfer");
+        assertNotNull(t);
+        assertEquals(convRun.toString(), t.sourceRun());
+    }
+
+    @Test
+    void badRequestsGiveOneClearMessage(@TempDir Path tmp) throws IOException {
+        assertUserError(cli("evaluate", tmp.resolve("nope").toString()), "does not exist", "runs/<experiment>/<run-id>");
+        assertUserError(cli("evaluate", tmp.toString()), "not a run folder", "run.json");
+        assertUserError(cli("evaluate", convRun.toString(), "--eps", "-0.1"), "--eps", "positive");
+        assertUserError(cli("evaluate", convRun.toString(), "--eps", "2"), "larger than the pixel range");
+        assertUserError(cli("evaluate", convRun.toString(), "--attack", "deepfool"), "unknown attack 'deepfool'", "pgd", "spsa");
+        assertUserError(cli("evaluate", convRun.toString(), "--output", "last"), "feedback networks");
+        Path broken = tmp.resolve("broken");
+        Files.createDirectories(broken);
+        Files.copy(convRun.resolve(RunStore.RUN_JSON), broken.resolve(RunStore.RUN_JSON));
+        assertUserError(cli("evaluate", broken.toString()), "no saved model");
+        Files.writeString(broken.resolve(RunStore.MODEL_ZIP), "not a zip");
+        assertUserError(cli("evaluate", broken.toString()), "model.zip", "damaged");
+    }
+
+    @Test
+    void adversarialTrainingFromTheCommandLineOnAPerturbationModel() {
+        CliTest.Result r = cli("run", "mnist-lenet-perturb", "--dataset", "mnist-subset", "--train-limit", "128",
+                "--epochs", "1", "--model-opt", "nfilters=8", "--adv-eps", "0.1", "--adv-steps", "2", "--evaluate",
+                "clean,pgd", "--grad-clip", "5", "--optimizer", "momentum", "--schedule", "poly", "--no-download",
+                "--runs-dir", runs.toString());
+        assertEquals(0, r.code(), r.err());
+        Path dir;
+        try (var s = Files.list(runs.resolve("mnist-lenet-perturb"))) {
+            dir = s.findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        }
+        RunRecord rec = record(dir);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> adv = (Map<String, Object>) rec.configuration().get("adversarial");
+        assertEquals(0.1, ((Number) adv.get("epsPixels")).doubleValue());
+        assertEquals(2, ((Number) adv.get("steps")).intValue());
+        assertEquals("momentum", rec.configuration().get("optimizer"));
+        assertEquals("poly", rec.configuration().get("schedule"));
+        assertEquals(5.0, ((Number) rec.configuration().get("gradClip")).doubleValue());
+        assertNotNull(rec.robustness("clean"));
+        assertNotNull(rec.robustness("pgd-first"));
+        assertEquals(1000, rec.robustness("pgd-first").evaluated(), "after training: the whole test set");
+    }
+
+    @Test
+    void cnnfTrainsAdversariallyAndIsAttackedFirstAndEndToEnd() {
+        CliTest.Result r = cli("run", "fmnist-cnnf-adv", "--dataset", "mnist-subset", "--train-limit", "64", "--batch-size",
+                "32", "--evaluate", "none", "--no-download", "--runs-dir", runs.toString());
+        assertEquals(0, r.code(), r.err());
+        Path dir;
+        try (var s = Files.list(runs.resolve("fmnist-cnnf-adv"))) {
+            dir = s.findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        }
+        RunRecord rec = record(dir);
+        assertEquals(2, ((Number) rec.configuration().get("iterationsPerEpoch")).intValue(), "64 images, batch 32");
+        assertEquals(Map.of("mean", List.of(0.5), "std", List.of(0.5)), rec.configuration().get("normalization"));
+        assertTrue(rec.robustness().isEmpty());
+        CliTest.Result e = cli("evaluate", dir.toString(), "--attack", "pgd", "--limit", "8", "--steps", "2",
+                "--output", "last");
+        assertEquals(0, e.code(), e.err());
+        RunRecord after = record(dir);
+        assertEquals(List.of("pgd-first@last", "pgd-e2e@last"), after.robustness().stream().map(RobustnessRecord::name).toList());
+        assertEquals("last", after.robustness("pgd-e2e@last").classify());
+        assertEquals(0.1, ((Number) after.robustness("pgd-e2e@last").threat().get("eps")).doubleValue(),
+                "the run's own radius by default");
+    }
+}

@@ -1,0 +1,70 @@
+package org.pnnlab.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.pnnlab.api.run.RobustnessRecord;
+import org.pnnlab.api.run.RunRecord;
+
+class RobustnessReportTest {
+    static final Map<String, Object> THREAT = Map.of("eps", 0.1, "step", 0.0355, "steps", 7);
+
+    static RobustnessRecord entry(String name, String attack, String gradient, String classify, long correct, long n) {
+        return new RobustnessRecord(name, attack, gradient, classify, (double) correct / n, correct, n, 10_000,
+                n < 10_000, 1, attack.equals("clean") ? Map.of() : THREAT, Map.of(), null, 1.0, "2025-01-01T00:00:00Z");
+    }
+
+    static String render(List<RunRecord> runs) {
+        return ReportGenerator.render(runs, List.of(), ZonedDateTime.parse("2025-01-02T00:00:00Z"));
+    }
+
+    static List<String> rows(String html) {
+        int s = html.indexOf("<section id=\"robustness\"");
+        String sec = html.substring(s, html.indexOf("</section>", s));
+        String body = sec.substring(sec.indexOf("<tbody>"), sec.indexOf("</tbody>"));
+        return Pattern.compile("<tr>.*?</tr>", Pattern.DOTALL).matcher(body).results().map(m -> m.group()).toList();
+    }
+
+    @Test
+    void feedbackAndPlainRunsFillTheirColumnsAndTheMinimum() {
+        RunRecord cnnf = Fixtures.run("fmnist-cnnf-adv", "conv", 1, RunRecord.COMPLETED, new double[] {0.8}, 0.8, null,
+                Fixtures.config(null)).withRobustness(List.of(
+                entry("clean", "clean", "none", "average", 8_000, 10_000),
+                entry("pgd-first", "pgd", "first", "average", 6_000, 10_000),
+                entry("pgd-e2e", "pgd", "e2e", "average", 6_500, 10_000),
+                entry("spsa-first", "spsa", "first", "average", 140, 200),
+                entry("transfer", "transfer", "source", "average", 7_000, 10_000)));
+        RunRecord cnn = Fixtures.run("fmnist-cnn-adv", "conv", 1, RunRecord.COMPLETED, new double[] {0.7}, 0.7, null,
+                Fixtures.config(null)).withRobustness(List.of(
+                entry("clean", "clean", "none", "model", 7_000, 10_000),
+                entry("pgd-first", "pgd", "first", "model", 5_000, 10_000)));
+        RunRecord plain = Fixtures.run("mnist-lenet-conv", "conv", 1, RunRecord.COMPLETED, new double[] {0.9}, 0.9, null,
+                Fixtures.config(null));
+        String html = render(List.of(cnnf, cnn, plain));
+        List<String> rows = rows(html);
+        assertEquals(2, rows.size(), "only attacked runs are listed");
+        String c = rows.stream().filter(r -> r.contains("fmnist-cnnf-adv")).findFirst().orElseThrow();
+        assertTrue(c.contains("80.00%") && c.contains("60.00%") && c.contains("65.00%") && c.contains("70.00%"), c);
+        assertTrue(c.contains("(first 200)"), "a subset is marked: " + c);
+        assertTrue(c.contains("eps 0.1000, step 0.03550, 7 steps"), c);
+        // min over the attack columns (not clean): 60%
+        assertTrue(c.matches("(?s).*data-sort=\"0.6\">60.00%</td><td>eps.*"), c);
+        String p = rows.stream().filter(r -> r.contains("fmnist-cnn-adv")).findFirst().orElseThrow();
+        // no feedback: the first-pass PGD is also the end-to-end one
+        assertEquals(2, p.split("50.00%", -1).length - 2, "pgd in both columns and as the minimum: " + p);
+        assertTrue(html.contains("attacked only the first N test images"));
+    }
+
+    @Test
+    void noSectionWithoutAttackedRuns() {
+        String html = render(List.of(Fixtures.run("mnist-lenet-conv", "conv", 1, RunRecord.COMPLETED, new double[] {0.9},
+                0.9, null, Fixtures.config(null))));
+        assertFalse(html.contains("id=\"robustness\""));
+    }
+}
