@@ -32,8 +32,14 @@ class EvaluateCliTest {
         CliTest.Result r = cli("run", "mnist-lenet-conv", "--dataset", "mnist-subset", "--train-limit", "256", "--epochs", "1",
                 "--model-opt", "nfilters=8", "--no-download", "--runs-dir", runs.toString());
         assertEquals(0, r.code(), r.err());
-        try (var s = Files.list(runs.resolve("mnist-lenet-conv"))) {
-            convRun = s.findFirst().orElseThrow();
+        convRun = onlyRun("mnist-lenet-conv");
+    }
+
+    static Path onlyRun(String experiment) {
+        try (var s = Files.list(runs.resolve(experiment))) {
+            return s.findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -104,12 +110,7 @@ class EvaluateCliTest {
                 "clean,pgd", "--grad-clip", "5", "--optimizer", "momentum", "--schedule", "poly", "--no-download",
                 "--runs-dir", runs.toString());
         assertEquals(0, r.code(), r.err());
-        Path dir;
-        try (var s = Files.list(runs.resolve("mnist-lenet-perturb"))) {
-            dir = s.findFirst().orElseThrow();
-        } catch (IOException e) {
-            throw new RuntimeException(e);
-        }
+        Path dir = onlyRun("mnist-lenet-perturb");
         RunRecord rec = record(dir);
         @SuppressWarnings("unchecked")
         Map<String, Object> adv = (Map<String, Object>) rec.configuration().get("adversarial");
@@ -128,12 +129,7 @@ class EvaluateCliTest {
         CliTest.Result r = cli("run", "fmnist-cnnf-adv", "--dataset", "mnist-subset", "--train-limit", "64", "--batch-size",
                 "32", "--evaluate", "none", "--no-download", "--runs-dir", runs.toString());
         assertEquals(0, r.code(), r.err());
-        Path dir;
-        try (var s = Files.list(runs.resolve("fmnist-cnnf-adv"))) {
-            dir = s.findFirst().orElseThrow();
-        } catch (IOException e) {
-            throw new RuntimeException(e);
-        }
+        Path dir = onlyRun("fmnist-cnnf-adv");
         RunRecord rec = record(dir);
         assertEquals(2, ((Number) rec.configuration().get("iterationsPerEpoch")).intValue(), "64 images, batch 32");
         assertEquals(Map.of("mean", List.of(0.5), "std", List.of(0.5)), rec.configuration().get("normalization"));

@@ -97,6 +97,19 @@ public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
         return logits;
     }
 
+    /** The logits of an inference mode from the logits of every pass. */
+    static SDVariable select(List<SDVariable> passes, Output mode) {
+        return switch (mode) {
+            case FIRST -> passes.get(0);
+            case LAST -> passes.get(passes.size() - 1);
+            case AVERAGE -> {
+                SDVariable sum = passes.get(0);
+                for (int i = 1; i < passes.size(); i++) sum = sum.add(passes.get(i));
+                yield sum.div(passes.size());
+            }
+        };
+    }
+
     /** The graph's parameter variables, bound to this layer's parameter views. */
     static Map<String, SDVariable> bindParams(SameDiff sd, Map<String, INDArray> params, DataType dt) {
         Map<String, SDVariable> vars = new LinkedHashMap<>();
@@ -127,17 +140,7 @@ public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
             SDVariable in = g.placeHolder("x", dataType, -1, c.getChannels(), c.getHeight(), c.getWidth());
             SDVariable y = g.placeHolder("y", dataType, -1, c.getNOut());
             m.bind(g, bindParams(g, params, dataType));
-            List<SDVariable> all = unroll(m, in);
-            SDVariable logits = switch (k) {
-                case FIRST -> all.get(0);
-                case LAST -> all.get(all.size() - 1);
-                case AVERAGE -> {
-                    SDVariable sum = all.get(0);
-                    for (int i = 1; i < all.size(); i++) sum = sum.add(all.get(i));
-                    yield sum.div(all.size());
-                }
-            };
-            logits = g.identity("logits", logits);
+            SDVariable logits = g.identity("logits", select(unroll(m, in), k));
             SDVariable ce = g.identity("ce", y.mul(g.nn().logSoftmax(logits)).sum().neg());
             g.setLossVariables(ce);
             associate(g, params);
@@ -180,17 +183,7 @@ public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
             SDVariable x = sd.placeHolder("x", dataType, -1, c.getChannels(), c.getHeight(), c.getWidth());
             Map<String, SDVariable> vars = bindParams(sd, params, dataType);
             m.bind(sd, vars);
-            List<SDVariable> all = unroll(m, x);
-            SDVariable logits = switch (k) {
-                case FIRST -> all.get(0);
-                case LAST -> all.get(all.size() - 1);
-                case AVERAGE -> {
-                    SDVariable sum = all.get(0);
-                    for (int i = 1; i < all.size(); i++) sum = sum.add(all.get(i));
-                    yield sum.div(all.size());
-                }
-            };
-            logits = sd.identity("logits", logits);
+            SDVariable logits = sd.identity("logits", select(unroll(m, x), k));
             if (!listeners.isEmpty()) sd.setListeners(listeners.toArray(new org.nd4j.autodiff.listeners.Listener[0]));
             long[] outShape = m.outputShape();
             long[] epsShape = new long[outShape.length + 1];
