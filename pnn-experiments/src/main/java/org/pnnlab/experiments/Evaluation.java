@@ -42,6 +42,7 @@ public record Evaluation(long correct, long total, int[] batchCorrect, int[] bat
             bc[b] = c;
             bs[b] = (int) (to - from);
             correct += c;
+            NativeMemory.relieve();
         }
         return new Evaluation(correct, n, bc, bs);
     }

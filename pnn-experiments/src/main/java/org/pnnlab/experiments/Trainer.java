@@ -297,6 +297,7 @@ public final class Trainer {
                         loss = net.score();
                     }
                     iteration++;
+                    NativeMemory.relieve();
                     if (!Double.isFinite(loss)) {
                         throw new PnnException("training diverged in epoch " + epoch + " (loss " + loss
                                 + "); try a smaller --lr");

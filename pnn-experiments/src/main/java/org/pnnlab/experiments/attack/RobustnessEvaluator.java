@@ -293,6 +293,7 @@ public final class RobustnessEvaluator {
             INDArray pred = classifier.logits(adv).argMax(1).castTo(DataType.INT64);
             correct += pred.eq(truth.reshape(pred.shape())).castTo(DataType.INT64).sumNumber().longValue();
             evaluated += n;
+            org.pnnlab.experiments.NativeMemory.relieve();
             listener.batchDone(attack.name(), evaluated, planned, correct);
         }
 
