@@ -114,6 +114,9 @@ public final class RobustnessSuite {
         Map<String, AttackTarget> gradients = new LinkedHashMap<>();
         if (fb == null) {
             gradients.put("first", whole);
+        } else if (fb.cycles() == 0) {
+            gradients.put("first", new PixelSpaceTarget(FeedbackModeTarget.of(model.net(), fb,
+                    FeedbackNetworkLayer.Output.FIRST), model.normalization()));
         } else {
             GraphTarget g = new GraphTarget(model.net());
             gradients.put("first", new PixelSpaceTarget(FeedbackModeTarget.of(model.net(), fb, FeedbackNetworkLayer.Output.FIRST),
@@ -140,6 +143,13 @@ public final class RobustnessSuite {
                         String col = name + "-" + g.getKey();
                         out.add(record(col, name, g.getKey(), classify, null,
                                 base.withLimit(lim).evaluate(g.getValue(), whole, attack, pixels, labels), n, req));
+                    }
+                    if (fb != null && fb.cycles() == 0) {
+                        // no cycles: the whole network is its first pass, so the end-to-end attack is the same one
+                        RobustnessRecord f = out.get(out.size() - 1);
+                        out.add(new RobustnessRecord(name + "-e2e", name, "e2e", classify, f.accuracy(), f.correct(),
+                                f.evaluated(), f.testTotal(), f.subset(), f.seed(), f.threat(), f.settings(), null,
+                                0, f.evaluatedAt()));
                     }
                 }
                 case "transfer" -> {

@@ -143,4 +143,18 @@ class EvaluateCliTest {
         assertEquals(0.1, ((Number) after.robustness("pgd-e2e@last").threat().get("eps")).doubleValue(),
                 "the run's own radius by default");
     }
+
+    @Test
+    void theNetworkWithoutFeedbackIsAttackedOnceForBothColumns() {
+        CliTest.Result r = cli("run", "fmnist-cnn-adv", "--dataset", "mnist-subset", "--train-limit", "64", "--batch-size",
+                "32", "--evaluate", "pgd", "--no-download", "--runs-dir", runs.toString());
+        assertEquals(0, r.code(), r.err());
+        RunRecord rec = record(onlyRun("fmnist-cnn-adv"));
+        RobustnessRecord first = rec.robustness("pgd-first");
+        RobustnessRecord e2e = rec.robustness("pgd-e2e");
+        assertNotNull(first);
+        assertNotNull(e2e);
+        assertEquals(first.correct(), e2e.correct());
+        assertEquals(1000, first.evaluated());
+    }
 }

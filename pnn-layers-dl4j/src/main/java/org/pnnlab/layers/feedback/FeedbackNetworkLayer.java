@@ -51,6 +51,11 @@ public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
         return output;
     }
 
+    /** Feedback cycles of inference; with 0 every output mode is the first pass. */
+    public int cycles() {
+        return layerConf().model().cycles();
+    }
+
     private List<org.nd4j.autodiff.listeners.Listener> listeners = List.of();
 
     /**
