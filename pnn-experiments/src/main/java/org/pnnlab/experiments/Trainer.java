@@ -321,10 +321,7 @@ public final class Trainer {
             }
             if (r.adversarial() != null && !r.adversarial().evaluate().isEmpty()) {
                 ExperimentSpec.Adversarial a = r.adversarial();
-                double[] zeros = new double[shape[0]];
-                double[] ones = new double[shape[0]];
-                java.util.Arrays.fill(ones, 1);
-                INDArray pixels = test.features(new Normalization(zeros, ones)).reshape(test.count(), shape[0], shape[1], shape[2]);
+                INDArray pixels = org.pnnlab.experiments.attack.RobustnessSuite.pixels(test);
                 var req = new org.pnnlab.experiments.attack.RobustnessSuite.Request(a.evaluate(), a.eps(), a.step(), a.steps(),
                         0, a.spsaLimit(), 128, 100, r.seed());
                 var results = org.pnnlab.experiments.attack.RobustnessSuite.run(

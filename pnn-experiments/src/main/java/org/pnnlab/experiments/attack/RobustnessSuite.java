@@ -92,6 +92,15 @@ public final class RobustnessSuite {
     private RobustnessSuite() {
     }
 
+    /** A test set as [0, 1] pixels {@code [N, C, H, W]}, the units every attack here works in. */
+    public static INDArray pixels(org.pnnlab.datasets.LabeledImages images) {
+        double[] zeros = new double[images.channels()];
+        double[] ones = new double[images.channels()];
+        java.util.Arrays.fill(ones, 1);
+        return images.features(new Normalization(zeros, ones))
+                .reshape(images.count(), images.channels(), images.height(), images.width());
+    }
+
     /**
      * Runs the requested attacks.
      *

@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,15 +86,11 @@ final class EvaluateCommand {
 
         Split data = Datasets.load(run.record().dataset(), DataDirs.resolve(e.dataDir), !e.noDownload);
         LabeledImages test = data.test();
-        int c = test.channels();
         if (source != null && !source.record().dataset().equals(run.record().dataset())) {
             throw new PnnException("the transfer source " + e.transferFrom + " was trained on " + source.record().dataset()
                     + ", the attacked run on " + run.record().dataset() + "; both need the same data");
         }
-        double[] zeros = new double[c];
-        double[] ones = new double[c];
-        Arrays.fill(ones, 1);
-        INDArray pixels = test.features(new Normalization(zeros, ones)).reshape(test.count(), c, test.height(), test.width());
+        INDArray pixels = RobustnessSuite.pixels(test);
         INDArray labels = Evaluation.labelVector(test.labels());
         out.printf(Locale.ROOT, "attacking %s (%s, %s) on %d %s test images; eps %.4g, step %.4g, %d steps ([0,1] pixels)%n",
                 dir, run.record().experiment(), run.record().model(), req.limit() > 0 ? Math.min(req.limit(), test.count())

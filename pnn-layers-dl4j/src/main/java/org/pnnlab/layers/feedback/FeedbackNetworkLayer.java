@@ -284,6 +284,8 @@ public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
         double loss = 0;
         List<String> outs = new ArrayList<>(objectiveTerms);
         outs.add("loss");
+        // bind the parameters once for all chunks: they do not change during the call
+        ClosingMemoryManager[] mm = prepare(objectiveGraph, true);
         for (long from = 0; from < n; from += OBJECTIVE_CHUNK) {
             long to = Math.min(n, from + OBJECTIVE_CHUNK);
             double weight = (double) (to - from) / n;
@@ -292,7 +294,6 @@ public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
                 ph.put("clean", rows(clean, from, to));
                 ph.put("adv", rows(adv, from, to));
                 ph.put("y", rows(labels, from, to));
-                ClosingMemoryManager[] mm = prepare(objectiveGraph, true);
                 try {
                     var og = objectiveGraph.calculateGradientsAndOutputs(ph, outs, params.keySet());
                     for (String p : params.keySet()) {
