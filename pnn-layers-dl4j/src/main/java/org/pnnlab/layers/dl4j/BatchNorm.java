@@ -38,6 +38,7 @@ public class BatchNorm extends FeedForwardLayer implements ParamKinds {
 
     private double eps = 1e-5;
     private double momentum = 0.1;
+    private boolean affine = true;
 
     /** For JSON deserialisation. */
     public BatchNorm() {
@@ -55,6 +56,13 @@ public class BatchNorm extends FeedForwardLayer implements ParamKinds {
         b.setActivationFn(activation);
         b.eps = eps;
         b.momentum = momentum;
+        return b;
+    }
+
+    /** Batch norm without the learned scale and shift (γ = 1, β = 0, no parameters for them). */
+    public static BatchNorm plain(String name, long channels, IActivation activation) {
+        BatchNorm b = of(name, channels, activation);
+        b.affine = false;
         return b;
     }
 
@@ -157,20 +165,22 @@ public class BatchNorm extends FeedForwardLayer implements ParamKinds {
     public void setEps(double eps) { this.eps = eps; }
     public double getMomentum() { return momentum; }
     public void setMomentum(double momentum) { this.momentum = momentum; }
+    public boolean isAffine() { return affine; }
+    public void setAffine(boolean affine) { this.affine = affine; }
 
     @Override
     public boolean equals(Object o) {
         if (this == o) return true;
         if (!(o instanceof BatchNorm b) || !super.equals(o)) return false;
-        return Double.compare(eps, b.eps) == 0 && Double.compare(momentum, b.momentum) == 0;
+        return Double.compare(eps, b.eps) == 0 && Double.compare(momentum, b.momentum) == 0 && affine == b.affine;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), eps, momentum);
+        return Objects.hash(super.hashCode(), eps, momentum, affine);
     }
 
-    /** Parameter layout: gamma, beta, mean, var, each of length C. */
+    /** Parameter layout: gamma, beta (when affine), mean, var, each of length C. */
     static final class BatchNormParams extends FlatParams<BatchNorm> {
         static final BatchNormParams INSTANCE = new BatchNormParams();
 
@@ -181,14 +191,18 @@ public class BatchNorm extends FeedForwardLayer implements ParamKinds {
         @Override
         protected Map<String, long[]> shapes(BatchNorm b) {
             Map<String, long[]> m = new java.util.LinkedHashMap<>();
-            for (String k : List.of(GAMMA, BETA, MEAN, VAR)) m.put(k, new long[]{b.getNOut()});
+            for (String k : b.affine ? List.of(GAMMA, BETA, MEAN, VAR) : List.of(MEAN, VAR)) {
+                m.put(k, new long[]{b.getNOut()});
+            }
             return m;
         }
 
         @Override
         protected void initialize(BatchNorm b, Map<String, INDArray> m) {
-            m.get(GAMMA).assign(1);
-            m.get(BETA).assign(0);
+            if (b.affine) {
+                m.get(GAMMA).assign(1);
+                m.get(BETA).assign(0);
+            }
             m.get(MEAN).assign(0);
             m.get(VAR).assign(1);
         }

@@ -57,8 +57,8 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
                     + " channels but got input " + java.util.Arrays.toString(x.shape()));
         }
         int[] dims = reduceDims(x);
-        INDArray gamma = getParam(BatchNorm.GAMMA);
-        INDArray beta = getParam(BatchNorm.BETA);
+        INDArray gamma = gamma();
+        INDArray beta = conf.isAffine() ? getParam(BatchNorm.BETA) : Nd4j.zeros(dataType, conf.getNOut());
         INDArray runMean = getParam(BatchNorm.MEAN);
         INDArray runVar = getParam(BatchNorm.VAR);
         INDArray mean;
@@ -112,7 +112,7 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         INDArray sumGX = ChannelOps.dot(g, x);
         INDArray dBeta = sumG;
         INDArray dGamma = sumGX.sub(cachedMean.mul(sumG)).muli(cachedInvStd);
-        INDArray coef = getParam(BatchNorm.GAMMA).mul(cachedInvStd);
+        INDArray coef = gamma().mul(cachedInvStd);
 
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         if (cachedTraining) {
@@ -127,17 +127,23 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         }
 
         Gradient grad = new DefaultGradient();
-        INDArray gv = gradientViews.get(BatchNorm.GAMMA);
-        INDArray bv = gradientViews.get(BatchNorm.BETA);
-        gv.assign(dGamma);
-        bv.assign(dBeta);
+        if (conf.isAffine()) {
+            INDArray gv = gradientViews.get(BatchNorm.GAMMA);
+            INDArray bv = gradientViews.get(BatchNorm.BETA);
+            gv.assign(dGamma);
+            bv.assign(dBeta);
+            grad.setGradientFor(BatchNorm.GAMMA, gv);
+            grad.setGradientFor(BatchNorm.BETA, bv);
+        }
         gradientViews.get(BatchNorm.MEAN).assign(0);
         gradientViews.get(BatchNorm.VAR).assign(0);
-        grad.setGradientFor(BatchNorm.GAMMA, gv);
-        grad.setGradientFor(BatchNorm.BETA, bv);
         grad.setGradientFor(BatchNorm.MEAN, gradientViews.get(BatchNorm.MEAN));
         grad.setGradientFor(BatchNorm.VAR, gradientViews.get(BatchNorm.VAR));
         return new Pair<>(grad, dx);
+    }
+
+    private INDArray gamma() {
+        return layerConf().isAffine() ? getParam(BatchNorm.GAMMA) : Nd4j.ones(dataType, layerConf().getNOut());
     }
 
     @Override

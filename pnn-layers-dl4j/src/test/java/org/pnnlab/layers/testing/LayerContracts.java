@@ -57,6 +57,16 @@ public final class LayerContracts {
 
     /** Numeric gradient check of every parameter (training mode) in double precision. */
     public static void gradientCheck(List<? extends Layer> layers, InputType.InputTypeConvolutional in) {
+        gradientCheck(layers, in, java.util.Set.of());
+    }
+
+    /**
+     * Numeric gradient check (training mode, double precision) of every parameter except fixed ones and those
+     * named in {@code skipped} (plain parameter names, in any layer): for parameters whose training-mode
+     * gradient deliberately leaves out a path, such as ConvNorm's weight, whose normaliser is a constant.
+     */
+    public static void gradientCheck(List<? extends Layer> layers, InputType.InputTypeConvolutional in,
+                                     java.util.Set<String> skipped) {
         DataType before = Nd4j.dataType();
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         try {
@@ -69,7 +79,8 @@ public final class LayerContracts {
                 var conf = net.getLayer(i).conf().getLayer();
                 if (conf instanceof org.pnnlab.api.ParamKinds kinds) {
                     for (String p : net.getLayer(i).paramTable().keySet()) {
-                        if (kinds.kindOf(p) == org.pnnlab.api.ParamKind.FIXED) fixed.add(i + "_" + p);
+                        if (kinds.kindOf(p) == org.pnnlab.api.ParamKind.FIXED
+                                || skipped.contains(p.substring(p.lastIndexOf('.') + 1))) fixed.add(i + "_" + p);
                     }
                 }
             }
