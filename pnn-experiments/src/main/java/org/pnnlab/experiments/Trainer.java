@@ -31,8 +31,10 @@ import org.pnnlab.api.run.EpochRecord;
 import org.pnnlab.api.run.FinalMetrics;
 import org.pnnlab.api.run.RunRecord;
 import org.pnnlab.api.run.RunStore;
+import org.pnnlab.datasets.Conditions;
 import org.pnnlab.datasets.DataDirs;
 import org.pnnlab.datasets.Datasets;
+import org.pnnlab.datasets.LabeledImages;
 import org.pnnlab.datasets.Normalization;
 import org.pnnlab.datasets.Split;
 import org.pnnlab.layers.dl4j.HeavyBallSgd;
@@ -224,9 +226,24 @@ public final class Trainer {
         Path dataDir = DataDirs.resolve(options.dataDir());
         LOG.info("experiment {}: layer {}, dataset {}, {} epochs, batch {}, lr {}, seed {}", spec.name(), r.layer(),
                 r.dataset(), r.epochs(), r.batchSize(), r.learningRate(), r.seed());
+        RunOptions.Conditions cond = options.conditions();
+        if (cond.labelNoise() > 0 && cond.noiseType().equals(Conditions.ASYMMETRIC)) {
+            // no class map for this dataset: say so before loading (or downloading) it
+            var known = org.pnnlab.datasets.DatasetCatalog.standard().find(r.dataset());
+            if (known != null) Conditions.asymmetricMap(r.dataset(), known.classNames().size());
+        }
         Split data = Datasets.load(r.dataset(), dataDir, options.allowDownload());
-        var train = options.trainLimit() > 0 ? data.train().head(options.trainLimit()) : data.train();
+        var limited = options.trainLimit() > 0 ? data.train().head(options.trainLimit()) : data.train();
+        // order: --train-limit, then the validation split and the class-balanced subset, then label noise
+        Conditions.Applied applied = Conditions.apply(limited, r.dataset(), cond.validation(), cond.subset(),
+                cond.labelNoise(), cond.noiseType(), cond.noisyValidation(), r.seed());
+        var train = applied.train();
+        @Nullable LabeledImages validation = applied.validation();
         var test = data.test();
+        if (!cond.equals(RunOptions.Conditions.NONE)) {
+            LOG.info("conditions: {}; {} training images ({} labels changed){}", cond.label(List.of()), train.count(),
+                    applied.noisyLabels(), validation == null ? "" : ", " + validation.count() + " validation images");
+        }
         Normalization norm = normalization(data.normalization());
         if (norm.channels() != train.channels()) {
             throw new PnnException("experiment " + spec.name() + " normalises " + norm.channels() + " channels but "
@@ -237,6 +254,8 @@ public final class Trainer {
         INDArray trainY = train.labelsOneHot();
         INDArray testX = test.features(norm);
         INDArray testLabels = Evaluation.labelVector(test.labels());
+        @Nullable INDArray validationX = validation == null ? null : validation.features(norm);
+        @Nullable INDArray validationLabels = validation == null ? null : Evaluation.labelVector(validation.labels());
         long n = trainX.size(0);
         boolean dropLast = r.training().dropLast() && n >= r.batchSize();
         int batches = (int) (dropLast ? n / r.batchSize() : (n + r.batchSize() - 1) / r.batchSize());
@@ -249,7 +268,7 @@ public final class Trainer {
 
         Path runDir = newRunDir(r);
         Path runJson = runDir.resolve(RunStore.RUN_JSON);
-        Map<String, Object> config = configuration(r, train.count(), test.count(), norm, batches);
+        Map<String, Object> config = configuration(r, train.count(), test.count(), norm, batches, applied);
         String now = Instant.now().toString();
         RunRecord record = new RunRecord(RunRecord.SCHEMA_VERSION, runDir.getFileName().toString(), spec.name(),
                 RunRecord.RUNNING, r.layer(), r.seed(), r.dataset(), r.model(), r.epochs(), counts.trainable(),
@@ -308,12 +327,19 @@ public final class Trainer {
                 double trainSecs = (System.nanoTime() - t0) / 1e9;
                 Evaluation ev = Evaluation.run(net, testX, testLabels, shape, r.batchSize());
                 double smoothed = legacy.epoch(ev.batchCorrect(), ev.batchSizes());
+                // the validation set is evaluated exactly like the test set: clean images, every image once
+                @Nullable Evaluation val = validationX == null ? null
+                        : Evaluation.run(net, validationX, validationLabels, shape, r.batchSize());
                 double secs = (System.nanoTime() - t0) / 1e9;
                 EpochRecord er = EpochRecord.of(epoch, lossSum / batches, ev.correct(), ev.total(), secs)
                         .withLegacySmoothedAccuracy(smoothed / 100);
+                if (val != null) er = er.withValidation(val.correct(), val.total());
+                String valText = val == null ? "" : String.format(Locale.ROOT, ", validation accuracy %.2f%% (%d/%d)",
+                        100 * val.accuracy(), val.correct(), val.total());
                 progress.finish(String.format(Locale.ROOT,
-                        "train loss %.4f, test accuracy %.2f%% (%d/%d), legacy smoothed monitor %.2f, %.1fs (train %.1fs)",
-                        er.trainLoss(), 100 * er.testAccuracy(), ev.correct(), ev.total(), smoothed, secs, trainSecs));
+                        "train loss %.4f, test accuracy %.2f%% (%d/%d)%s, legacy smoothed monitor %.2f, %.1fs (train %.1fs)",
+                        er.trainLoss(), 100 * er.testAccuracy(), ev.correct(), ev.total(), valText, smoothed, secs,
+                        trainSecs));
                 saveModel(net, runDir);
                 RunRecord next = current.get().withEpoch(er, (System.nanoTime() - started) / 1e9);
                 current.set(next);
@@ -335,13 +361,18 @@ public final class Trainer {
             EpochRecord last = done.epochs().get(done.epochs().size() - 1);
             EpochRecord best = done.epochs().stream().max(java.util.Comparator.comparingDouble(EpochRecord::testAccuracy)).orElseThrow();
             FinalMetrics fm = new FinalMetrics(last.testAccuracy(), last.testCorrect(), last.testTotal(),
-                    best.testAccuracy(), best.epoch(), legacy.best() / 100);
+                    best.testAccuracy(), best.epoch(), legacy.best() / 100).withValidation(done.epochs());
             RunRecord fin = done.finish(RunRecord.COMPLETED, fm, (System.nanoTime() - started) / 1e9, Instant.now().toString());
             current.set(fin);
             RunStore.write(runJson, fin);
             LOG.info("{} finished: test accuracy {} ({} of {}), best {} in epoch {}; {}", spec.name(),
                     String.format(Locale.ROOT, "%.2f%%", 100 * fm.testAccuracy()), fm.testCorrect(), fm.testTotal(),
                     String.format(Locale.ROOT, "%.2f%%", 100 * fm.bestTestAccuracy()), fm.bestEpoch(), runDir);
+            if (fm.testAccuracyAtBestValidation() != null) {
+                LOG.info("best validation accuracy {} in epoch {}: test accuracy there {}",
+                        String.format(Locale.ROOT, "%.2f%%", 100 * fm.bestValidationAccuracy()), fm.bestValidationEpoch(),
+                        String.format(Locale.ROOT, "%.2f%%", 100 * fm.testAccuracyAtBestValidation()));
+            }
             return runDir;
         } catch (RuntimeException e) {
             RunRecord failed = current.get().finish(RunRecord.FAILED, null, (System.nanoTime() - started) / 1e9,
@@ -359,12 +390,25 @@ public final class Trainer {
     }
 
     private Map<String, Object> configuration(Resolved r, int trainCount, int testCount, Normalization norm,
-                                              int batchesPerEpoch) {
+                                              int batchesPerEpoch, Conditions.Applied applied) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("experiment", spec.name());
         c.put("dataset", r.dataset());
         c.put("trainImages", trainCount);
         c.put("testImages", testCount);
+        RunOptions.Conditions cond = options.conditions();
+        c.put("condition", cond.label(conditionExtras(r)));
+        Map<String, Object> cm = new LinkedHashMap<>();
+        cm.put("labelNoise", cond.labelNoise());
+        cm.put("noiseType", cond.noiseType());
+        cm.put("noisyValidation", cond.noisyValidation());
+        cm.put("noisyLabels", applied.noisyLabels());
+        if (cond.noisyValidation()) cm.put("noisyValidationLabels", applied.noisyValidationLabels());
+        cm.put("subset", cond.subset());
+        cm.put("validation", cond.validation());
+        cm.put("trainImages", applied.train().count());
+        cm.put("validationImages", applied.validation() == null ? 0 : applied.validation().count());
+        c.put("conditions", cm);
         c.put("model", r.model());
         c.put("modelOptions", r.modelOptions());
         c.put("firstLayer", r.firstLayer());
@@ -397,9 +441,17 @@ public final class Trainer {
         return c;
     }
 
+    /**
+     * Conditions of the run beyond the data conditions, appended to its {@code condition} label (after
+     * {@code sym-noise ...} and {@code subset ...}); none so far.
+     */
+    private static List<String> conditionExtras(Resolved r) {
+        return new ArrayList<>();
+    }
+
     private Path newRunDir(Resolved r) {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        String base = stamp + "-" + r.layer() + "-s" + r.seed();
+        String base = stamp + "-" + r.layer() + "-s" + r.seed() + options.conditions().tag();
         Path parent = options.runsDir().resolve(spec.name());
         try {
             Files.createDirectories(parent);

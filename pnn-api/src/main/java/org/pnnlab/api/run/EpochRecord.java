@@ -10,16 +10,35 @@ import org.jspecify.annotations.Nullable;
  * @param testAccuracy correct predictions over the whole test set, a fraction in [0, 1]
  * @param legacySmoothedAccuracy the original PNN code's smoothed per-batch monitor (not an accuracy of the
  *     test set; kept to show how it differs), as a fraction, or null where not computed
+ * @param validationAccuracy correct predictions over the whole validation set (clean images, evaluated like the
+ *     test set), or null when the run has no validation set (and in records written before it existed)
+ * @param validationCorrect correct validation predictions, or null without a validation set
+ * @param validationTotal validation images, or null without a validation set
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EpochRecord(int epoch, double trainLoss, double testAccuracy, long testCorrect, long testTotal,
-                          @Nullable Double legacySmoothedAccuracy, double seconds) {
+                          @Nullable Double legacySmoothedAccuracy, double seconds, @Nullable Double validationAccuracy,
+                          @Nullable Long validationCorrect, @Nullable Long validationTotal) {
+
+    /** An epoch without validation figures. */
+    public EpochRecord(int epoch, double trainLoss, double testAccuracy, long testCorrect, long testTotal,
+                       @Nullable Double legacySmoothedAccuracy, double seconds) {
+        this(epoch, trainLoss, testAccuracy, testCorrect, testTotal, legacySmoothedAccuracy, seconds, null, null, null);
+    }
+
     public static EpochRecord of(int epoch, double trainLoss, long testCorrect, long testTotal, double seconds) {
         return new EpochRecord(epoch, trainLoss, testTotal == 0 ? 0 : (double) testCorrect / testTotal,
                 testCorrect, testTotal, null, seconds);
     }
 
     public EpochRecord withLegacySmoothedAccuracy(@Nullable Double legacy) {
-        return new EpochRecord(epoch, trainLoss, testAccuracy, testCorrect, testTotal, legacy, seconds);
+        return new EpochRecord(epoch, trainLoss, testAccuracy, testCorrect, testTotal, legacy, seconds,
+                validationAccuracy, validationCorrect, validationTotal);
+    }
+
+    /** This epoch with its validation result: {@code correct} of {@code total} validation images. */
+    public EpochRecord withValidation(long correct, long total) {
+        return new EpochRecord(epoch, trainLoss, testAccuracy, testCorrect, testTotal, legacySmoothedAccuracy, seconds,
+                total == 0 ? 0.0 : (double) correct / total, correct, total);
     }
 }

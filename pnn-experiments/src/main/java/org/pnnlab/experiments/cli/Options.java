@@ -145,6 +145,21 @@ final class Options {
         @Parameter(names = "--spsa-limit", description = "SPSA after training attacks only the first N test images (0 = all)")
         Integer spsaLimit;
 
+        @Parameter(names = "--label-noise", description = "label noise: this fraction of the training labels (in [0, 1)) is redrawn once from the seed")
+        Double labelNoise;
+
+        @Parameter(names = "--noise-type", description = "symmetric (a uniform random class, possibly the true one; the default) or asymmetric (a fixed map of similar classes, per dataset)")
+        String noiseType;
+
+        @Parameter(names = "--noisy-validation", description = "also put label noise (an independent draw) on the validation labels")
+        boolean noisyValidation;
+
+        @Parameter(names = "--subset", description = "data scarcity: keep this fraction (in (0, 1]) of each class's training images, drawn from the seed")
+        Double subset;
+
+        @Parameter(names = "--validation", description = "hold out this fraction (in [0, 1)) of each class for validation, evaluated every epoch (0 = none)")
+        Double validation;
+
         @Parameter(names = "--debug", hidden = true)
         boolean debug;
     }

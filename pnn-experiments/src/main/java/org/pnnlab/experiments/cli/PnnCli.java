@@ -188,8 +188,14 @@ public final class PnnCli {
         RunOptions.TrainingOverrides t = new RunOptions.TrainingOverrides(r.optimizer, r.momentum, r.weightDecay,
                 r.schedule, r.power, r.gradClip, r.dropLast, r.advEps, r.advStep, r.advSteps, clean, r.cleanWeight,
                 r.mseWeight, evaluate, r.spsaLimit);
+        RunOptions.Conditions conditions = new RunOptions.Conditions(
+                r.labelNoise != null ? r.labelNoise : RunOptions.Conditions.NONE.labelNoise(),
+                r.noiseType != null ? r.noiseType : RunOptions.Conditions.NONE.noiseType(), r.noisyValidation,
+                r.subset != null ? r.subset : RunOptions.Conditions.NONE.subset(),
+                r.validation != null ? r.validation : RunOptions.Conditions.NONE.validation());
         return new RunOptions(r.epochs, r.batchSize, r.lr, r.seed, r.model, r.layer, Options.pairs(r.layerOpts, "--layer-opt"),
-                Options.pairs(r.modelOpts, "--model-opt"), r.dataset, r.dataDir, r.runsDir, !r.noDownload, r.trainLimit, t);
+                Options.pairs(r.modelOpts, "--model-opt"), r.dataset, r.dataDir, r.runsDir, !r.noDownload, r.trainLimit, t,
+                conditions);
     }
 
     private int run(Options.Run r) {
@@ -203,9 +209,7 @@ public final class PnnCli {
         long first = r.seed != null ? r.seed : 1;
         double[] acc = new double[r.seeds];
         for (int i = 0; i < r.seeds; i++) {
-            RunOptions o = new RunOptions(base.epochs(), base.batchSize(), base.learningRate(), first + i, base.model(), base.layer(),
-                    base.layerParams(), base.modelOptions(), base.dataset(), base.dataDir(), base.runsDir(),
-                    base.allowDownload(), base.trainLimit(), base.training());
+            RunOptions o = base.withSeed(first + i);
             Path dir = train(r.name.get(0), o);
             var rec = org.pnnlab.api.run.RunStore.read(dir.resolve(org.pnnlab.api.run.RunStore.RUN_JSON));
             acc[i] = rec.finalMetrics() == null ? Double.NaN : rec.finalMetrics().testAccuracy();

@@ -1,0 +1,65 @@
+package org.pnnlab.experiments.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pnnlab.experiments.cli.CliTest.assertUserError;
+import static org.pnnlab.experiments.cli.CliTest.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pnnlab.api.run.RunRecord;
+import org.pnnlab.api.run.RunStore;
+
+/** --label-noise, --noise-type, --noisy-validation, --subset and --validation on the command line. */
+class ConditionsCliTest {
+
+    static CliTest.Result run(Path runs, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("run", "mnist-lenet-conv", "--dataset", "mnist-subset",
+                "--train-limit", "300", "--epochs", "1", "--model-opt", "nfilters=4", "--runs-dir", runs.toString()));
+        args.addAll(List.of(extra));
+        return cli(args.toArray(String[]::new));
+    }
+
+    @Test
+    void badValuesEndWithOneClearMessage(@TempDir Path runs) {
+        CliTest.Result r = run(runs, "--label-noise", "1.5");
+        assertUserError(r, "--label-noise must be in [0, 1)", "got 1.5");
+        assertEquals("error: --label-noise must be in [0, 1) (a fraction of the training labels), got 1.5",
+                r.err().lines().findFirst().orElseThrow());
+        assertUserError(run(runs, "--label-noise", "-0.2"), "--label-noise", "[0, 1)", "got -0.2");
+        assertUserError(run(runs, "--subset", "0"), "--subset must be in (0, 1]", "got 0");
+        assertUserError(run(runs, "--subset", "1.01"), "--subset", "(0, 1]", "got 1.01");
+        assertUserError(run(runs, "--validation", "1"), "--validation must be in [0, 1)", "got 1");
+        assertUserError(run(runs, "--noise-type", "pairflip", "--label-noise", "0.2"),
+                "--noise-type must be symmetric or asymmetric", "pairflip");
+        assertUserError(run(runs, "--label-noise", "0.2", "--noisy-validation"), "--noisy-validation", "--validation");
+        assertUserError(run(runs, "--label-noise", "lots"), "--label-noise", "lots");
+        assertTrue(!Files.exists(runs.resolve("mnist-lenet-conv")), "no run was started");
+    }
+
+    @Test
+    void theFlagsReachRunJson(@TempDir Path runs) throws IOException {
+        CliTest.Result r = run(runs, "--label-noise", "0.2", "--noise-type", "asymmetric", "--validation", "0.1",
+                "--noisy-validation", "--subset", "0.8", "--seed", "3");
+        assertEquals(0, r.code(), r.err());
+        Path dir;
+        try (var dirs = Files.list(runs.resolve("mnist-lenet-conv"))) {
+            dir = dirs.findFirst().orElseThrow();
+        }
+        assertTrue(dir.getFileName().toString().endsWith("-s3-asym20-sub80"), dir.toString());
+        RunRecord rec = RunStore.read(dir.resolve("run.json"));
+        assertEquals("asym-noise 20%, subset 80%", rec.configuration().get("condition"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cond = (Map<String, Object>) rec.configuration().get("conditions");
+        assertEquals("asymmetric", cond.get("noiseType"));
+        assertEquals(true, cond.get("noisyValidation"));
+        assertTrue(((Number) cond.get("noisyLabels")).intValue() > 0, cond.toString());
+        assertTrue(cond.containsKey("noisyValidationLabels"), cond.toString());
+        assertEquals(((Number) cond.get("validationImages")).longValue(), rec.epochs().get(0).validationTotal());
+    }
+}
