@@ -97,6 +97,7 @@ public final class ReportGenerator {
         warnings(b, warnings);
         runTable(b, sorted, anyCondition, generatedAt);
         groupTable(b, sorted, anyCondition);
+        ConditionTables.render(b, sorted);
         robustnessTable(b, sorted);
         charts(b, sorted, labels);
         environment(b, sorted);
@@ -234,7 +235,7 @@ public final class ReportGenerator {
     static final List<String> ROBUSTNESS_COLUMNS = List.of("clean", "pgd-first", "pgd-e2e", "spsa-first", "spsa-e2e",
             "transfer");
 
-    private static @Nullable RobustnessRecord robustnessEntry(RunRecord r, String column) {
+    static @Nullable RobustnessRecord robustnessEntry(RunRecord r, String column) {
         RobustnessRecord e = r.robustness(column);
         if (e != null || !column.endsWith("-e2e")) return e;
         // an ordinary network has one function: its "first" attack is also end to end
@@ -677,6 +678,10 @@ public final class ReportGenerator {
             svg.chart .legend text { font-size: 12.5px; fill: var(--fg); }
             svg.chart .legend text.nodata { fill: #9aa3ad; }
             svg.chart .run-line:hover { stroke-width: 3.5; }
+            h3 { margin: 22px 0 8px; font-size: 1.05rem; font-weight: 650; }
+            .family { margin-bottom: 18px; }
+            table.conditions { width: auto; min-width: 30em; }
+            table.conditions th.group { text-align: center; border-left: 1px solid var(--line); }
             details summary { cursor: pointer; font-size: 1.2rem; font-weight: 650; margin: 34px 0 12px; }
             @media print { header { background: none; } table.data thead th { position: static; }
                            details { display: block; } }

@@ -1,0 +1,400 @@
+package org.pnnlab.report;
+
+import static org.pnnlab.report.Html.DASH;
+import static org.pnnlab.report.Html.esc;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.pnnlab.api.run.FinalMetrics;
+import org.pnnlab.api.run.RobustnessRecord;
+import org.pnnlab.api.run.RunRecord;
+
+/**
+ * The "Conditions" section: for each experiment (family) with runs carrying the configuration entry
+ * {@value ReportGenerator#CONDITION_KEY}, a condition &times; layer table of the final test accuracy over seeds,
+ * and, where runs were attacked, a table of clean / FGSM / PGD accuracy per condition and layer.
+ *
+ * <p>Each cell is the mean &plusmn; sample standard deviation in percent over the completed runs of that
+ * condition and layer, with their number: {@code 91.23 ± 0.31 (n=3)}; a single run has no &plusmn; part and a
+ * combination without completed runs is a dash.
+ */
+final class ConditionTables {
+    /** The layer shown first (the baseline the others are compared with). */
+    static final String BASELINE_LAYER = "conv";
+
+    /** Row label of runs of a family that carry no condition. */
+    static final String NO_CONDITION = "(no condition)";
+
+    /** The attack columns of the robustness table: header and attack name. */
+    private static final List<String[]> ATTACKS = List.of(
+            new String[] {"clean", "clean"}, new String[] {"FGSM", "fgsm"}, new String[] {"PGD", "pgd"});
+
+    /** Known condition kinds, in row order. */
+    private static final List<String> KINDS = List.of("clean", "sym-noise", "asym-noise", "subset", "free-adv");
+
+    private static final Pattern LEADING_NUMBER = Pattern.compile("^([0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)");
+
+    private ConditionTables() {
+    }
+
+    /** Appends the section; nothing when no run has a condition. */
+    static void render(StringBuilder b, List<RunRecord> runs) {
+        Map<String, List<RunRecord>> families = new LinkedHashMap<>();
+        for (RunRecord r : runs) {
+            families.computeIfAbsent(nz(r.experiment()), k -> new ArrayList<>()).add(r);
+        }
+        families.values().removeIf(members -> members.stream().allMatch(r -> ReportGenerator.condition(r) == null));
+        if (families.isEmpty()) {
+            return;
+        }
+        List<String> names = new ArrayList<>(families.keySet());
+        names.sort(Comparator.naturalOrder());
+        b.append("<section id=\"conditions\">\n<h2>Conditions</h2>\n");
+        boolean anySubset = false;
+        for (String name : names) {
+            List<RunRecord> members = families.get(name);
+            b.append("<div class=\"family\">\n<h3>").append(Html.escOrDash(name)).append("</h3>\n");
+            accuracyTable(b, members);
+            anySubset |= robustnessTable(b, members);
+            b.append("</div>\n");
+        }
+        b.append("<p class=\"note\">One table per experiment; rows are the configuration entry <code>")
+                .append(esc(ReportGenerator.CONDITION_KEY)).append("</code>, columns the layer. Each cell is the ")
+                .append("mean \u00b1 sample standard deviation (divisor n\u22121) in percent over the completed runs ")
+                .append("(seeds), with n their number; a single run has no \u00b1 part and \u2014 means no completed ")
+                .append("run. Test accuracy is the final model's accuracy on the whole test set. \u201clayer \u2212 ")
+                .append(esc(BASELINE_LAYER)).append("\u201d is the difference of the means in percentage points. ")
+                .append("In the robustness tables, clean, FGSM and PGD are the accuracies recorded by the ")
+                .append("robustness evaluation, attacking the network as it classifies (for a network without ")
+                .append("feedback, its first-pass attack).");
+        if (anySubset) {
+            b.append(" Figures marked * include attacks on only part of the test set.");
+        }
+        b.append("</p>\n</section>\n");
+    }
+
+    // ------------------------------------------------------------------ tables
+
+    private static void accuracyTable(StringBuilder b, List<RunRecord> members) {
+        List<String> layers = layers(members);
+        List<@Nullable String> conditions = conditions(members);
+        boolean diff = layers.contains(BASELINE_LAYER) && layers.size() > 1;
+
+        b.append("<div class=\"table-wrap\"><table class=\"data conditions\">\n<thead><tr><th>Condition</th>");
+        for (String l : layers) {
+            b.append("<th class=\"num\">").append(Html.escOrDash(l))
+                    .append("<br><span class=\"sub\">test accuracy (%)</span></th>");
+        }
+        if (diff) {
+            for (String l : layers) {
+                if (!l.equals(BASELINE_LAYER)) {
+                    b.append("<th class=\"num\">").append(Html.escOrDash(l)).append(" \u2212 ")
+                            .append(esc(BASELINE_LAYER)).append("<br><span class=\"sub\">points</span></th>");
+                }
+            }
+        }
+        b.append("</tr></thead>\n<tbody>\n");
+        for (String c : conditions) {
+            b.append("<tr><td>").append(c == null ? esc(NO_CONDITION) : Html.escOrDash(c)).append("</td>");
+            Map<String, @Nullable Stats> byLayer = new LinkedHashMap<>();
+            for (String l : layers) {
+                List<RunRecord> cell = cell(members, c, l);
+                List<Double> finals = new ArrayList<>();
+                for (RunRecord r : cell) {
+                    FinalMetrics f = r.finalMetrics();
+                    if (RunRecord.COMPLETED.equals(r.status()) && f != null) {
+                        finals.add(f.testAccuracy());
+                    }
+                }
+                Stats s = Stats.of(finals);
+                byLayer.put(l, s);
+                statsCell(b, s, cell.size(), false);
+            }
+            if (diff) {
+                Stats base = byLayer.get(BASELINE_LAYER);
+                for (String l : layers) {
+                    if (l.equals(BASELINE_LAYER)) {
+                        continue;
+                    }
+                    Stats other = byLayer.get(l);
+                    if (base == null || other == null) {
+                        b.append("<td class=\"num missing\" data-sort=\"\">").append(DASH).append("</td>");
+                    } else {
+                        double d = other.mean() - base.mean();
+                        b.append("<td class=\"num\" data-sort=\"").append(d).append("\">")
+                                .append(String.format(Locale.ROOT, "%+.2f", d * 100)).append("</td>");
+                    }
+                }
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</tbody>\n</table></div>\n");
+    }
+
+    /** The robustness table of a family; nothing when none of its completed runs was attacked. */
+    private static boolean robustnessTable(StringBuilder b, List<RunRecord> members) {
+        List<RunRecord> attacked = members.stream()
+                .filter(r -> RunRecord.COMPLETED.equals(r.status()) && !r.robustness().isEmpty()).toList();
+        if (attacked.isEmpty()) {
+            return false;
+        }
+        List<String> layers = layers(attacked);
+        List<@Nullable String> conditions = conditions(attacked);
+        b.append("<div class=\"table-wrap\"><table class=\"data conditions robust\">\n<thead><tr>")
+                .append("<th rowspan=\"2\">Condition</th>");
+        for (String l : layers) {
+            b.append("<th class=\"group\" colspan=\"").append(ATTACKS.size()).append("\">").append(Html.escOrDash(l))
+                    .append(" <span class=\"sub\">accuracy (%)</span></th>");
+        }
+        b.append("</tr><tr>");
+        for (int i = 0; i < layers.size(); i++) {
+            for (String[] a : ATTACKS) {
+                b.append("<th class=\"num\">").append(esc(a[0])).append("</th>");
+            }
+        }
+        b.append("</tr></thead>\n<tbody>\n");
+        boolean anySubset = false;
+        Map<String, Set<String>> threats = new LinkedHashMap<>();
+        for (String c : conditions) {
+            b.append("<tr><td>").append(c == null ? esc(NO_CONDITION) : Html.escOrDash(c)).append("</td>");
+            for (String l : layers) {
+                List<RunRecord> cell = cell(attacked, c, l);
+                for (String[] a : ATTACKS) {
+                    List<Double> values = new ArrayList<>();
+                    boolean subset = false;
+                    for (RunRecord r : cell) {
+                        RobustnessRecord e = attackEntry(r, a[1]);
+                        if (e != null) {
+                            values.add(e.accuracy());
+                            subset |= e.subset();
+                            if (!e.threat().isEmpty()) {
+                                threats.computeIfAbsent(a[0], k -> new TreeSet<>()).add(threat(e));
+                            }
+                        }
+                    }
+                    anySubset |= subset;
+                    statsCell(b, Stats.of(values), cell.size(), subset);
+                }
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</tbody>\n</table></div>\n");
+        if (!threats.isEmpty()) {
+            b.append("<p class=\"note\">Threat model ([0,1] pixels): ");
+            int i = 0;
+            for (Map.Entry<String, Set<String>> t : threats.entrySet()) {
+                b.append(i++ > 0 ? "; " : "").append(esc(t.getKey())).append(' ')
+                        .append(esc(String.join(" / ", t.getValue())));
+            }
+            b.append(".</p>\n");
+        }
+        return anySubset;
+    }
+
+    // ------------------------------------------------------------------ cells
+
+    /**
+     * A cell {@code 91.23 ± 0.31 (n=3)}, or {@code 91.23 (n=1)}, or a dash when there is no value.
+     *
+     * @param runs how many runs of the combination exist (to explain a dash)
+     */
+    private static void statsCell(StringBuilder b, @Nullable Stats s, int runs, boolean subset) {
+        if (s == null) {
+            b.append("<td class=\"num missing\" data-sort=\"\"");
+            if (runs > 0) {
+                b.append(" title=\"").append(runs).append(runs == 1 ? " run" : " runs").append(", no completed result\"");
+            }
+            b.append('>').append(DASH).append("</td>");
+            return;
+        }
+        b.append("<td class=\"num\" data-sort=\"").append(s.mean()).append("\">").append(format(s));
+        if (subset) {
+            b.append("<span class=\"sub\" title=\"attacked only part of the test set\">*</span>");
+        }
+        b.append("</td>");
+    }
+
+    /** Mean [± std] in percent with the count, as HTML: {@code 91.23 ± 0.31 <span class="sub">(n=3)</span>}. */
+    static String format(Stats s) {
+        StringBuilder out = new StringBuilder(Html.points(s.mean()));
+        if (s.n() >= 2 && Double.isFinite(s.std())) {
+            out.append(" \u00b1 ").append(Html.points(s.std()));
+        }
+        return out.append(" <span class=\"sub\">(n=").append(s.n()).append(")</span>").toString();
+    }
+
+    /**
+     * The entry of an attack in a run: its end-to-end figure (for a network without feedback, the first-pass one),
+     * or an entry named exactly as the attack.
+     */
+    private static @Nullable RobustnessRecord attackEntry(RunRecord r, String attack) {
+        if (attack.equals("clean")) {
+            return r.robustness("clean");
+        }
+        RobustnessRecord e = ReportGenerator.robustnessEntry(r, attack + "-e2e");
+        return e != null ? e : r.robustness(attack);
+    }
+
+    private static String threat(RobustnessRecord e) {
+        StringBuilder s = new StringBuilder();
+        Object eps = e.threat().get("eps");
+        Object steps = e.threat().get("steps");
+        if (eps instanceof Number n) {
+            s.append("eps ").append(String.format(Locale.ROOT, "%.4g", n.doubleValue()));
+        }
+        if (steps instanceof Number n && n.intValue() > 1) {
+            s.append(s.length() > 0 ? ", " : "").append(n.intValue()).append(" steps");
+        }
+        return s.length() == 0 ? "as recorded" : s.toString();
+    }
+
+    // ------------------------------------------------------------------ ordering
+
+    private static List<RunRecord> cell(List<RunRecord> runs, @Nullable String condition, String layer) {
+        List<RunRecord> out = new ArrayList<>();
+        for (RunRecord r : runs) {
+            if (java.util.Objects.equals(ReportGenerator.condition(r), condition) && nz(r.layer()).equals(layer)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** The layers of the runs: {@value #BASELINE_LAYER} first if present, then the others alphabetically. */
+    static List<String> layers(List<RunRecord> runs) {
+        Set<String> set = new LinkedHashSet<>();
+        for (RunRecord r : runs) {
+            set.add(nz(r.layer()));
+        }
+        List<String> out = new ArrayList<>(set);
+        out.sort(LAYER_ORDER);
+        return out;
+    }
+
+    static final Comparator<String> LAYER_ORDER = Comparator
+            .comparing((String l) -> !l.equals(BASELINE_LAYER))
+            .thenComparing(l -> l.toLowerCase(Locale.ROOT))
+            .thenComparing(Comparator.naturalOrder());
+
+    /** The distinct conditions of the runs in row order; null (no condition) last. */
+    private static List<@Nullable String> conditions(List<RunRecord> runs) {
+        Set<String> set = new LinkedHashSet<>();
+        boolean none = false;
+        for (RunRecord r : runs) {
+            String c = ReportGenerator.condition(r);
+            if (c == null) {
+                none = true;
+            } else {
+                set.add(c);
+            }
+        }
+        List<@Nullable String> out = new ArrayList<>(set);
+        out.sort(CONDITION_ORDER);
+        if (none) {
+            out.add(null);
+        }
+        return out;
+    }
+
+    /**
+     * Row order of conditions: {@code clean}; {@code sym-noise} by rate ascending; {@code asym-noise} by rate
+     * ascending; {@code subset} by fraction descending; {@code free-adv}; then combinations (parts joined by
+     * {@code ", "}) compared part by part in the same order; then anything else alphabetically.
+     */
+    static final Comparator<@Nullable String> CONDITION_ORDER = (x, y) -> {
+        Key a = key(x == null ? "" : x);
+        Key b = key(y == null ? "" : y);
+        int c = Integer.compare(a.tier, b.tier);
+        if (c != 0) {
+            return c;
+        }
+        if (a.tier == 2) {
+            c = a.text.toLowerCase(Locale.ROOT).compareTo(b.text.toLowerCase(Locale.ROOT));
+        } else {
+            for (int i = 0; c == 0 && i < Math.min(a.parts.size(), b.parts.size()); i++) {
+                c = comparePart(a.parts.get(i), b.parts.get(i));
+            }
+            if (c == 0) {
+                c = Integer.compare(a.parts.size(), b.parts.size());
+            }
+        }
+        return c != 0 ? c : a.text.compareTo(b.text);
+    };
+
+    private record Part(int kind, double number, String text) {
+    }
+
+    /** tier 0: one known condition; 1: a combination; 2: anything else. */
+    private record Key(int tier, List<Part> parts, String text) {
+    }
+
+    private static Key key(String condition) {
+        List<Part> parts = new ArrayList<>();
+        boolean allKnown = true;
+        for (String p : condition.split(",")) {
+            String t = p.strip();
+            if (t.isEmpty()) {
+                continue;
+            }
+            Part part = part(t);
+            allKnown &= part.kind < KINDS.size();
+            parts.add(part);
+        }
+        int tier = parts.size() > 1 ? 1 : parts.size() == 1 && allKnown ? 0 : 2;
+        return new Key(tier, parts, condition);
+    }
+
+    private static Part part(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        String[] split = lower.split("\\s+", 2);
+        int kind = KINDS.indexOf(split[0]);
+        if (kind < 0) {
+            return new Part(KINDS.size(), Double.NaN, lower);
+        }
+        double number = Double.NaN;
+        if (split.length > 1) {
+            Matcher m = LEADING_NUMBER.matcher(split[1].strip());
+            if (m.find()) {
+                number = Double.parseDouble(m.group(1));
+            }
+        }
+        return new Part(kind, number, lower);
+    }
+
+    private static int comparePart(Part a, Part b) {
+        int c = Integer.compare(a.kind, b.kind);
+        if (c != 0) {
+            return c;
+        }
+        if (a.kind < KINDS.size()) {
+            // a missing number sorts after the numbered ones of the same kind
+            boolean an = Double.isNaN(a.number);
+            boolean bn = Double.isNaN(b.number);
+            if (an != bn) {
+                return an ? 1 : -1;
+            }
+            if (!an) {
+                c = KINDS.get(a.kind).equals("subset") ? Double.compare(b.number, a.number)
+                        : Double.compare(a.number, b.number);
+                if (c != 0) {
+                    return c;
+                }
+            }
+        }
+        return a.text.compareTo(b.text);
+    }
+
+    private static String nz(@Nullable String s) {
+        return s == null ? "" : s;
+    }
+}
