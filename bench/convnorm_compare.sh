@@ -9,7 +9,7 @@ IT="${1:-20}"
 PY=/usr/bin/python3
 SHAPES=(--shape 64,64,32,32 --shape 64,128,16,16)
 # >>> Java side: command for PNN Lab's layer benchmark (override with JAVA_CMD=...) <<<
-JAVA_CMD="${JAVA_CMD:-./pnn bench-layer --layer convnorm --shape 64,64,32,32 --shape 64,128,16,16}"
+JAVA_CMD="${JAVA_CMD:-./pnn bench-layer --layer conv --layer convnorm --shape 64,64,32,32 --shape 64,128,16,16}"
 
 echo "== torch (bench/convnorm_torch.py, 2 threads)"
 env ${TORCH_BLAS_DIR:+LD_LIBRARY_PATH=$TORCH_BLAS_DIR} OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 \

@@ -119,19 +119,54 @@ public record ExperimentSpec(String name, String description, String dataset, St
      * @param mseWeight λm, weight of the reconstruction terms (feedback networks only)
      * @param evaluate attacks to evaluate after training ({@code clean}, {@code pgd}, {@code spsa}, …)
      * @param spsaLimit SPSA attacks only the first this many test images (it costs 1 792 forward passes an image)
+     * @param repeats 0 for the PGD training above; m &gt; 0 for "free" training (spec CONVNORM 3.6): each minibatch is
+     *     replayed m times, every replay one SGD step on the current perturbation δ (training mode), whose input
+     *     gradient from that same backward pass moves δ by {@code fgsmStep}·sign within the eps box; δ starts at 0
+     *     for every minibatch. {@code step} and {@code steps} are then only the PGD evaluation's.
+     * @param fgsmStep α of free training, pixel units
      */
     public record Adversarial(double eps, double step, int steps, boolean clean, double cleanWeight, double mseWeight,
-                              List<String> evaluate, int spsaLimit) {
+                              List<String> evaluate, int spsaLimit, int repeats, double fgsmStep) {
         public Adversarial {
             evaluate = List.copyOf(evaluate);
         }
 
+        /** PGD adversarial training. */
+        public Adversarial(double eps, double step, int steps, boolean clean, double cleanWeight, double mseWeight,
+                           List<String> evaluate, int spsaLimit) {
+            this(eps, step, steps, clean, cleanWeight, mseWeight, evaluate, spsaLimit, 0, 0);
+        }
+
+        /** Free adversarial training with m replays and step α, then the given evaluation (PGD step and steps). */
+        public static Adversarial free(double eps, double fgsmStep, int repeats, double pgdStep, int pgdSteps,
+                                       List<String> evaluate) {
+            return new Adversarial(eps, pgdStep, pgdSteps, false, 0, 0, evaluate, 0, repeats, fgsmStep);
+        }
+
+        /** Whether this is free training (replays) rather than PGD training. */
+        public boolean isFree() {
+            return repeats > 0;
+        }
+
         public Adversarial withEpsilon(double e, double s, int n) {
-            return new Adversarial(e, s, n, clean, cleanWeight, mseWeight, evaluate, spsaLimit);
+            return new Adversarial(e, s, n, clean, cleanWeight, mseWeight, evaluate, spsaLimit, repeats, fgsmStep);
         }
 
         public Map<String, Object> toMap() {
             Map<String, Object> m = new java.util.LinkedHashMap<>();
+            if (isFree()) {
+                m.put("method", "free");
+                m.put("epsPixels", eps);
+                m.put("fgsmStepPixels", fgsmStep);
+                m.put("repeats", repeats);
+                m.put("perturbationReset", "every minibatch");
+                m.put("trainingMode", "every replay (batch norm statistics and running normalisers move)");
+                m.put("evaluate", evaluate);
+                m.put("evalPgdStepPixels", step);
+                m.put("evalPgdSteps", steps);
+                return m;
+            }
+            m.put("method", "pgd");
             m.put("epsPixels", eps);
             m.put("stepPixels", step);
             m.put("steps", steps);

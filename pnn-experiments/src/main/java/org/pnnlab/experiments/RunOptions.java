@@ -68,14 +68,26 @@ public record RunOptions(@Nullable Integer epochs, @Nullable Integer batchSize, 
                                     @Nullable Boolean dropLast, @Nullable Double advEps, @Nullable Double advStep,
                                     @Nullable Integer advSteps, @Nullable Boolean clean, @Nullable Double cleanWeight,
                                     @Nullable Double mseWeight, java.util.@Nullable List<String> evaluate,
-                                    @Nullable Integer spsaLimit) {
+                                    @Nullable Integer spsaLimit, @Nullable Integer advRepeats, @Nullable Double fgsmStep) {
         public static final TrainingOverrides NONE = new TrainingOverrides(null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null);
+
+        /** Without the free-training settings. */
+        public TrainingOverrides(@Nullable String optimizer, @Nullable Double momentum, @Nullable Double weightDecay,
+                                 @Nullable String schedule, @Nullable Double power, @Nullable Double gradClip,
+                                 @Nullable Boolean dropLast, @Nullable Double advEps, @Nullable Double advStep,
+                                 @Nullable Integer advSteps, @Nullable Boolean clean, @Nullable Double cleanWeight,
+                                 @Nullable Double mseWeight, java.util.@Nullable List<String> evaluate,
+                                 @Nullable Integer spsaLimit) {
+            this(optimizer, momentum, weightDecay, schedule, power, gradClip, dropLast, advEps, advStep, advSteps, clean,
+                    cleanWeight, mseWeight, evaluate, spsaLimit, null, null);
+        }
 
         /** Whether any adversarial setting is given. */
         public boolean anyAdversarial() {
             return advEps != null || advStep != null || advSteps != null || clean != null || cleanWeight != null
-                    || mseWeight != null || evaluate != null || spsaLimit != null;
+                    || mseWeight != null || evaluate != null || spsaLimit != null || advRepeats != null
+                    || fgsmStep != null;
         }
     }
 

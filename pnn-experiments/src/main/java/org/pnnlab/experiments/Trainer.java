@@ -145,7 +145,12 @@ public final class Trainer {
     private static ExperimentSpec.@Nullable Adversarial adversarial(ExperimentSpec.@Nullable Adversarial a,
                                                                    RunOptions.TrainingOverrides o) {
         if (a == null && !o.anyAdversarial()) return null;
+        if (a == null && (o.advRepeats() != null || o.fgsmStep() != null)) {
+            // free training asked for on an ordinary experiment: the ConvNorm recipe's settings unless given
+            a = ExperimentSpec.Adversarial.free(8 / 255.0, 8 / 255.0, 4, 2 / 255.0, 20, List.of("clean", "fgsm", "pgd"));
+        }
         if (a == null) a = new ExperimentSpec.Adversarial(0.1, 0.0355, 7, true, 1.0, 0.1, List.of("clean", "pgd"), 1000);
+        if (a.isFree() || o.advRepeats() != null || o.fgsmStep() != null) return free(a, o);
         double eps = o.advEps() != null ? o.advEps() : a.eps();
         // a new radius keeps the experiment's step-to-radius ratio
         double step = o.advStep() != null ? o.advStep() : eps * (a.step() / a.eps());
@@ -290,7 +295,12 @@ public final class Trainer {
             LegacySmoothedMonitor legacy = new LegacySmoothedMonitor(r.batchSize());
             SplittableRandom augmentRng = new SplittableRandom(r.seed() ^ 0x5DEECE66DL);
             boolean augment = spec.augmentation() == ExperimentSpec.Augmentation.CROP_FLIP;
-            TrainingStep step = TrainingStep.needed(r.adversarial(), r.training().gradClip())
+            boolean free = r.adversarial() != null && r.adversarial().isFree();
+            if (free && r.training().gradClip() > 0) {
+                throw new PnnException("free adversarial training does not clip gradients; drop --grad-clip");
+            }
+            FreeAdversarialStep freeStep = free ? new FreeAdversarialStep(net, r.adversarial(), norm) : null;
+            TrainingStep step = !free && TrainingStep.needed(r.adversarial(), r.training().gradClip())
                     ? new TrainingStep(net, r.adversarial(), r.training().gradClip(), norm) : null;
             long iteration = 0;
             for (int epoch = 1; epoch <= r.epochs(); epoch++) {
@@ -309,7 +319,9 @@ public final class Trainer {
                     }
                     INDArray y = Nd4j.pullRows(trainY, 1, idx);
                     double loss;
-                    if (step != null) {
+                    if (freeStep != null) {
+                        loss = freeStep.fit(x, y);
+                    } else if (step != null) {
                         loss = step.fit(x, y, r.seed() * 0x9E3779B97F4A7C15L + iteration);
                     } else {
                         net.fit(new DataSet(x, y));
@@ -446,7 +458,38 @@ public final class Trainer {
      * {@code sym-noise ...} and {@code subset ...}); none so far.
      */
     private static List<String> conditionExtras(Resolved r) {
-        return new ArrayList<>();
+        List<String> extra = new ArrayList<>();
+        if (r.adversarial() != null && r.adversarial().isFree()) extra.add("free-adv");
+        return extra;
+    }
+
+    /** Free adversarial training's settings after the user's overrides. */
+    private static ExperimentSpec.Adversarial free(ExperimentSpec.Adversarial a, RunOptions.TrainingOverrides o) {
+        boolean wasFree = a.isFree();
+        double eps = o.advEps() != null ? o.advEps() : wasFree ? a.eps() : 8 / 255.0;
+        double alpha = o.fgsmStep() != null ? o.fgsmStep() : wasFree ? a.fgsmStep() : eps;
+        int m = o.advRepeats() != null ? o.advRepeats() : wasFree ? a.repeats() : 4;
+        double step = o.advStep() != null ? o.advStep() : wasFree ? a.step() : eps / 4;
+        int steps = o.advSteps() != null ? o.advSteps() : wasFree ? a.steps() : 20;
+        if (!(eps > 0) || eps > 1) {
+            throw new PnnException("--adv-eps must be in (0, 1] ([0, 1] pixel units, e.g. 0.0314 for 8/255), got " + eps);
+        }
+        if (!(alpha > 0) || alpha > 1) throw new PnnException("--fgsm-step must be in (0, 1] pixel units, got " + alpha);
+        if (m < 1) throw new PnnException("--adv-repeats must be >= 1 (replays of each minibatch), got " + m);
+        if (!(step > 0) || step > 1) throw new PnnException("--adv-step must be in (0, 1] pixel units, got " + step);
+        if (steps < 1) throw new PnnException("--adv-steps must be >= 1, got " + steps);
+        if (o.clean() != null || o.cleanWeight() != null || o.mseWeight() != null) {
+            throw new PnnException("--clean, --clean-weight and --mse-weight belong to PGD training; free training "
+                    + "(--adv-repeats/--fgsm-step) trains on the perturbed batch only");
+        }
+        List<String> evaluate = o.evaluate() != null ? o.evaluate() : wasFree ? a.evaluate() : List.of("clean", "fgsm", "pgd");
+        for (String e : evaluate) {
+            if (!List.of("clean", "pgd", "fgsm", "spsa").contains(e)) {
+                throw new PnnException("--evaluate: unknown attack '" + e + "'; after training: clean, pgd, fgsm, spsa");
+            }
+        }
+        int spsaLimit = o.spsaLimit() != null ? o.spsaLimit() : 1000;
+        return new ExperimentSpec.Adversarial(eps, step, steps, false, 0, 0, evaluate, spsaLimit, m, alpha);
     }
 
     private Path newRunDir(Resolved r) {

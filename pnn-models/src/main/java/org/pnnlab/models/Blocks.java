@@ -81,4 +81,34 @@ final class Blocks {
                 .name(ModelFactory.OUTPUT).build());
         g.setOutputs(ModelFactory.OUTPUT);
     }
+
+    /**
+     * A convolution slot filled by a layer plugin with the model's structure: the plugin must take {@code kernel},
+     * {@code stride}, {@code padding} and {@code act} parameters (as {@code conv} and {@code convnorm} do); the
+     * user's parameters come on top of {@code defaults}, and the structure on top of both.
+     */
+    static void convSlot(GraphChain chain, org.pnnlab.api.LayerRegistry registry, String model, String slot,
+                         String layerId, java.util.Map<String, ?> userParams, java.util.Map<String, ?> defaults,
+                         int out, int kernel, int stride, int padding, String act) {
+        org.pnnlab.api.LayerPlugin plugin = registry.get(layerId);
+        java.util.Set<String> declared = new java.util.HashSet<>();
+        for (org.pnnlab.api.ParamSpec p : plugin.parameters()) declared.add(p.name());
+        java.util.List<String> missing = java.util.stream.Stream.of("kernel", "stride", "padding", "act")
+                .filter(k -> !declared.contains(k)).toList();
+        if (!missing.isEmpty()) {
+            throw new PnnException("model " + model + " places its layer in convolution slots of given kernel, stride, "
+                    + "padding and activation, but layer plugin '" + layerId + "' has no parameter " + String.join(", ", missing)
+                    + "; use a convolution-like plugin such as conv or convnorm");
+        }
+        java.util.Map<String, Object> params = new java.util.LinkedHashMap<>();
+        defaults.forEach((k, v) -> {
+            if (declared.contains(k)) params.put(k, v);
+        });
+        params.putAll(userParams);
+        params.put("kernel", kernel);
+        params.put("stride", stride);
+        params.put("padding", padding);
+        params.put("act", act);
+        chain.slot(slot, layerId, params, out);
+    }
 }

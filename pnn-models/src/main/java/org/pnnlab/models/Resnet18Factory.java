@@ -1,6 +1,8 @@
 package org.pnnlab.models;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -21,8 +23,13 @@ import org.pnnlab.layers.dl4j.Conv2d;
  * avgpool, logits, output}.
  */
 public final class Resnet18Factory implements ModelFactory {
+    static final String BUILTIN = "builtin";
+
     static final List<ParamSpec> OPTIONS = List.of(
-            ParamSpec.intParam("nfilters", 64, 1, 4096, "width of the first stage (stages: nf, 2nf, 4nf, 8nf)"));
+            ParamSpec.intParam("nfilters", 64, 1, 4096, "width of the first stage (stages: nf, 2nf, 4nf, 8nf)"),
+            ParamSpec.choiceParam("conv", BUILTIN, List.of(BUILTIN, "layer", "conv", "convnorm"), "what fills every "
+                    + "convolution + batch norm, the 1x1 shortcuts included: builtin (plain conv + BN), layer (the run's "
+                    + "--layer, any convolution-like plugin), or the plugin conv or convnorm"));
 
     @Override
     public String name() {
@@ -31,7 +38,7 @@ public final class Resnet18Factory implements ModelFactory {
 
     @Override
     public String description() {
-        return "ResNet-18 baseline with 3x3 convolutions (ignores the layer choice); 3x32x32 input";
+        return "ResNet-18 for CIFAR; conv=builtin (default) ignores the layer choice, conv=layer puts --layer in every conv + BN";
     }
 
     @Override
@@ -43,6 +50,8 @@ public final class Resnet18Factory implements ModelFactory {
     public ComputationGraphConfiguration build(ModelSpec spec, LayerRegistry registry, NeuralNetConfiguration.Builder base) {
         LayerParams o = LayerParams.validate("model resnet18", OPTIONS, spec.options());
         int nf = o.getInt("nfilters");
+        String conv = o.getString("conv");
+        if (!conv.equals(BUILTIN)) return slotted(spec, registry, base, nf, conv.equals("layer") ? spec.layer() : conv);
         InputType in = InputType.convolutional(spec.height(), spec.width(), spec.channels());
         ComputationGraphConfiguration.GraphBuilder g = base.graphBuilder().addInputs("input").setInputTypes(in);
         GraphChain chain = new GraphChain(g, registry, "input", in, spec.seed());
@@ -54,6 +63,39 @@ public final class Resnet18Factory implements ModelFactory {
             for (int b = 0; b < 2; b++) {
                 int stride = stage > 1 && b == 0 ? 2 : 1;
                 basicBlock(chain, "layer" + stage + "_" + b, width, out, stride);
+                width = out;
+            }
+        }
+        Blocks.head(chain, g, spec.classes());
+        return g.build();
+    }
+
+    /** The same network with every convolution + batch norm a slot of the plugin {@code layerId}. */
+    private static ComputationGraphConfiguration slotted(ModelSpec spec, LayerRegistry registry,
+                                                         NeuralNetConfiguration.Builder base, int nf, String layerId) {
+        InputType in = InputType.convolutional(spec.height(), spec.width(), spec.channels());
+        ComputationGraphConfiguration.GraphBuilder g = base.graphBuilder().addInputs("input").setInputTypes(in);
+        GraphChain chain = new GraphChain(g, registry, "input", in, spec.seed());
+        Map<String, Object> user = new LinkedHashMap<>(spec.layerParams());
+        Blocks.convSlot(chain, registry, "resnet18", "conv1", layerId, user, Map.of(), nf, 3, 1, 1, "relu");
+        int width = nf;
+        for (int stage = 1; stage <= 4; stage++) {
+            int out = nf << (stage - 1);
+            for (int b = 0; b < 2; b++) {
+                int stride = stage > 1 && b == 0 ? 2 : 1;
+                String p = "layer" + stage + "_" + b;
+                String x = chain.last();
+                Blocks.requireFits(chain, "resnet18", p, stride);
+                Blocks.convSlot(chain, registry, "resnet18", p + "_conv1", layerId, user, Map.of(), out, 3, stride, 1, "relu");
+                Blocks.convSlot(chain, registry, "resnet18", p + "_conv2", layerId, user, Map.of(), out, 3, 1, 1, "identity");
+                String branch = chain.last();
+                String shortcut = x;
+                if (stride != 1 || width != out) {
+                    chain.from(x);
+                    Blocks.convSlot(chain, registry, "resnet18", p + "_shortcut", layerId, user, Map.of(), out, 1, stride, 0, "identity");
+                    shortcut = chain.last();
+                }
+                Blocks.join(chain, p, branch, shortcut);
                 width = out;
             }
         }

@@ -64,7 +64,26 @@ class ReproductionCountsTest {
                 Arguments.of("resnet18 defaults (nf 64)", "resnet18", 3, 32, "conv", NONE, "conv", NONE, NONE,
                         11_173_962L, 0L, 9_600L),
                 Arguments.of("perturb_resnet18 defaults", "perturb_resnet18", 3, 32, "perturbation", NONE,
-                        "perturbation", NONE, NONE, 1_411_466L, 551_936L, 9_600L));
+                        "perturbation", NONE, NONE, 1_411_466L, 551_936L, 9_600L),
+                // ConvNorm spec 2.3: conv + bn and ConvNorm ResNet-18 / simple CNN on CIFAR-10. Statistics: BN
+                // running mean/var, plus for ConvNorm the running normalisers (503 936 for ResNet-18 on 32x32,
+                // spec 2.2) and one step counter per layer
+                Arguments.of("resnet18 conv=conv (slots)", "resnet18", 3, 32, "conv", NONE, "conv", NONE,
+                        Map.of("conv", "conv"), 11_173_962L, 0L, 9_600L),
+                Arguments.of("resnet18 conv=convnorm", "resnet18", 3, 32, "conv", NONE, "conv", NONE,
+                        Map.of("conv", "convnorm"), 11_214_794L, 0L, 9_600L + 503_936L + 20L),
+                Arguments.of("resnet18 conv=layer, layer convnorm", "resnet18", 3, 32, "convnorm", NONE, "convnorm", NONE,
+                        Map.of("conv", "layer"), 11_214_794L, 0L, 9_600L + 503_936L + 20L),
+                Arguments.of("simple_cnn conv + bn", "simple_cnn", 3, 32, "conv", NONE, "conv", NONE, NONE,
+                        23_538L, 0L, 224L),
+                Arguments.of("simple_cnn convnorm", "simple_cnn", 3, 32, "convnorm", NONE, "convnorm", NONE, NONE,
+                        24_546L, 0L, 224L + 2 * (8 * 34 * 18 + 16 * 18 * 10 + 32 * 10 * 6) + 6L),
+                // Fashion-MNIST size: the first conv sees 1 channel (72 weights + 8 bias) and the classifier 32*3*3
+                Arguments.of("simple_cnn conv + bn 1x28x28", "simple_cnn", 1, 28, "conv", NONE, "conv", NONE, NONE,
+                        23_538L - 240L + 96L - 5_130L + 2_890L, 0L, 224L),
+                Arguments.of("simple_cnn convnorm 1x28x28", "simple_cnn", 1, 28, "convnorm", NONE, "convnorm", NONE, NONE,
+                        24_546L - 224L - 5_130L + 80L + 2_890L, 0L,
+                        224L + 2 * (8 * 30 * 16 + 16 * 16 * 9 + 32 * 9 * 5) + 6L));
     }
 
     @ParameterizedTest(name = "{0}")

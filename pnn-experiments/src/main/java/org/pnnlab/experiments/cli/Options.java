@@ -121,6 +121,12 @@ final class Options {
         @Parameter(names = "--drop-last", description = "drop the last incomplete batch of each epoch (true/false)", arity = 1)
         Boolean dropLast;
 
+        @Parameter(names = "--adv-repeats", description = "free adversarial training (ConvNorm recipe): replays m of each minibatch, each one SGD step on a perturbation moved by --fgsm-step (turns it on; default 4)")
+        Integer advRepeats;
+
+        @Parameter(names = "--fgsm-step", description = "free adversarial training: the perturbation's step alpha in [0,1] pixel units (default eps, 8/255)")
+        Double fgsmStep;
+
         @Parameter(names = "--adv-eps", description = "adversarial training: PGD radius in [0,1] pixel units (turns it on)")
         Double advEps;
 
@@ -261,6 +267,24 @@ final class Options {
 
         @Parameter(names = "--debug", hidden = true)
         boolean debug;
+    }
+
+    @Parameters(commandDescription = "Time one slot of a layer plugin: training-mode forward + backward on random N,C,H,W float32 data (median ms)")
+    static final class BenchLayerCmd {
+        @Parameter(names = "--layer", description = "layer plugins to time (repeatable)")
+        List<String> layers = new ArrayList<>();
+
+        @Parameter(names = "--shape", description = "activation shape N,C,H,W (repeatable; default 64,64,32,32 and 64,128,16,16)")
+        List<String> shapes = new ArrayList<>();
+
+        @Parameter(names = "--layer-opt", description = "layer parameter name=value (repeatable, applied to every layer that has it)")
+        List<String> layerOpts = new ArrayList<>();
+
+        @Parameter(names = "--iterations", description = "timed iterations")
+        int iterations = 20;
+
+        @Parameter(names = "--warmup", description = "untimed iterations first")
+        int warmup = 5;
     }
 
     @Parameters(commandDescription = "Time training iterations of an experiment's network on random data (batch, warm-up, median)")

@@ -66,10 +66,11 @@ public final class PnnCli {
         Options.Data data = new Options.Data();
         Options.BenchCmd bench = new Options.BenchCmd();
         Options.Evaluate evaluate = new Options.Evaluate();
+        Options.BenchLayerCmd benchLayer = new Options.BenchLayerCmd();
         JCommander jc = JCommander.newBuilder().programName("pnn").addObject(global).addCommand("list", list)
                 .addCommand("run", run).addCommand("report", report).addCommand("demo", demo)
                 .addCommand("model", model).addCommand("data", data).addCommand("bench", bench)
-                .addCommand("evaluate", evaluate).build();
+                .addCommand("evaluate", evaluate).addCommand("bench-layer", benchLayer).build();
         boolean debug = List.of(args).contains("--debug");
         try {
             jc.parse(args);
@@ -93,6 +94,7 @@ public final class PnnCli {
                 case "model" -> model(model);
                 case "data" -> data(data);
                 case "bench" -> bench(bench);
+                case "bench-layer" -> benchLayer(benchLayer);
                 default -> throw new PnnException("unknown command " + cmd);
             };
         } catch (ParameterException e) {
@@ -187,7 +189,7 @@ public final class PnnCli {
         }
         RunOptions.TrainingOverrides t = new RunOptions.TrainingOverrides(r.optimizer, r.momentum, r.weightDecay,
                 r.schedule, r.power, r.gradClip, r.dropLast, r.advEps, r.advStep, r.advSteps, clean, r.cleanWeight,
-                r.mseWeight, evaluate, r.spsaLimit);
+                r.mseWeight, evaluate, r.spsaLimit, r.advRepeats, r.fgsmStep);
         RunOptions.Conditions conditions = new RunOptions.Conditions(
                 r.labelNoise != null ? r.labelNoise : RunOptions.Conditions.NONE.labelNoise(),
                 r.noiseType != null ? r.noiseType : RunOptions.Conditions.NONE.noiseType(), r.noisyValidation,
@@ -266,6 +268,32 @@ public final class PnnCli {
         net.init();
         out.printf(Locale.ROOT, "%s on %s, first slot %s, other slots %s%n", spec.model(), m.input, first, m.layer);
         out.print(ModelSummary.of(net, InputType.convolutional(shape[1], shape[2], shape[0])).render());
+        return 0;
+    }
+
+    private int benchLayer(Options.BenchLayerCmd b) {
+        LayerRegistry registry = LayerRegistry.load();
+        List<String> ids = b.layers.isEmpty() ? List.of("conv", "convnorm") : b.layers;
+        List<String> shapes = b.shapes.isEmpty() ? List.of("64,64,32,32", "64,128,16,16") : b.shapes;
+        if (b.iterations < 1 || b.warmup < 0) throw new PnnException("--iterations must be >= 1 and --warmup >= 0");
+        java.util.Map<String, String> opts = new java.util.LinkedHashMap<>();
+        for (String kv : b.layerOpts) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) throw new PnnException("--layer-opt expects name=value, got '" + kv + "'");
+            opts.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        for (String shape : shapes) {
+            for (String id : ids) {
+                java.util.Map<String, String> mine = new java.util.LinkedHashMap<>();
+                var declared = registry.get(id).parameters().stream().map(org.pnnlab.api.ParamSpec::name).toList();
+                opts.forEach((k, v) -> {
+                    if (declared.contains(k)) mine.put(k, v);
+                });
+                out.println(org.pnnlab.experiments.LayerBench.run(registry, id, mine,
+                        org.pnnlab.experiments.LayerBench.parseShape(shape), b.warmup, b.iterations).json());
+                out.flush();
+            }
+        }
         return 0;
     }
 

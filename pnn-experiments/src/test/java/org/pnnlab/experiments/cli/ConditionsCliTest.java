@@ -26,6 +26,21 @@ class ConditionsCliTest {
     }
 
     @Test
+    void convNormOnAnInputSmallerThanItsKernelIsOneClearError() {
+        // on 8x8 images simple_cnn's fifth slot sees 2x2 maps: ConvNorm's 3x3 kernel does not fit (conv would)
+        assertEquals(0, cli("model", "simple_cnn", "--input", "1x8x8", "--layer", "conv").code());
+        CliTest.Result r = cli("model", "simple_cnn", "--input", "1x8x8", "--layer", "convnorm");
+        assertUserError(r, "ConvNorm's 3x3 kernel is larger than its 2x2 input");
+    }
+
+    @Test
+    void freeAdversarialFlagsAreChecked(@TempDir Path runs) {
+        assertUserError(run(runs, "--adv-repeats", "0"), "--adv-repeats must be >= 1");
+        assertUserError(run(runs, "--fgsm-step", "2"), "--fgsm-step must be in (0, 1]");
+        assertUserError(run(runs, "--adv-repeats", "2", "--clean", "no"), "belong to PGD training");
+    }
+
+    @Test
     void badValuesEndWithOneClearMessage(@TempDir Path runs) {
         CliTest.Result r = run(runs, "--label-noise", "1.5");
         assertUserError(r, "--label-noise must be in [0, 1)", "got 1.5");

@@ -90,7 +90,7 @@ public class ConvNormLayer extends BaseLayer<ConvNorm> {
     private int[] affineArgs() {
         int k = layerConf().getKernel();
         int p = (k - 1) / 2;
-        return new int[]{k, k, 1, 1, p, p, 1, 1, 0, 0, 1};
+        return new int[]{k, k, 1, 1, p, p, 1, 1, 0, 0, 0};
     }
 
     /** The normaliser of the current weight: {@code [O, Hg, Wg/2+1]}, or {@code [O, 1, 1]} for a 1x1 kernel. */
@@ -163,9 +163,12 @@ public class ConvNormLayer extends BaseLayer<ConvNorm> {
         return out;
     }
 
-    /** r [O, 1, k, k] as libnd4j's depthwise layout [multiplier = 1, channels, k, k] (the same memory). */
-    private INDArray affineWeight(INDArray r) {
-        return r.reshape('c', 1, r.size(0), r.size(2), r.size(3));
+    /**
+     * r [O, 1, k, k] in libnd4j's depthwise layout [k, k, channels, multiplier = 1] (a copy): with that layout the op
+     * runs on oneDNN, about a hundred times faster than with the others in 1.0.0-M2.1.
+     */
+    private static INDArray affineWeight(INDArray r) {
+        return r.permute(2, 3, 0, 1).dup('c');
     }
 
     private INDArray conv(INDArray x, long[] shape) {
@@ -197,10 +200,12 @@ public class ConvNormLayer extends BaseLayer<ConvNorm> {
             dNormalised = Nd4j.createUninitialized(dataType, cachedNormalised.shape());
             INDArray gr = gradientViews.get(ConvNorm.AFFINE_WEIGHT);
             INDArray grb = gradientViews.get(ConvNorm.AFFINE_BIAS);
+            INDArray grk = Nd4j.createUninitialized(dataType, gr.size(2), gr.size(3), gr.size(0), 1);
             Nd4j.exec(DynamicCustomOp.builder("depthwise_conv2d_bp")
                     .addInputs(cachedNormalised, affineWeight(getParam(ConvNorm.AFFINE_WEIGHT)),
                             getParam(ConvNorm.AFFINE_BIAS), eps)
-                    .addOutputs(dNormalised, affineWeight(gr), grb).addIntegerArguments(affineArgs()).build());
+                    .addOutputs(dNormalised, grk, grb).addIntegerArguments(affineArgs()).build());
+            gr.assign(grk.permute(2, 3, 0, 1));
             g.setGradientFor(ConvNorm.AFFINE_WEIGHT, gr);
             g.setGradientFor(ConvNorm.AFFINE_BIAS, grb);
         } else {
