@@ -152,12 +152,14 @@ class ConvNormGoldenTest {
         }
     }
 
-    /** v = inverse real 2-D DFT of V on the grid, through the layer's own matrices. */
+    /** v = inverse real 2-D DFT of V on the grid: the filter applied to a unit impulse at the origin. */
     static INDArray spatialKernel(INDArray v, int gridH, int gridW) {
         long o = v.size(0);
         SpectralFilter f = new SpectralFilter(gridH, gridW, DataType.DOUBLE);
-        INDArray spec = Nd4j.zeros(DataType.DOUBLE, 2, gridH, o, f.bins());
-        spec.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0)).assign(v.permute(1, 0, 2));
-        return f.inverse(spec, f.heightInverse(SpectralFilter.range(gridH)), f.widthInverse(SpectralFilter.range(gridW)));
+        INDArray delta = Nd4j.zeros(DataType.DOUBLE, o, gridH, gridW);
+        for (long c = 0; c < o; c++) delta.putScalar(new long[] {c, 0, 0}, 1.0);
+        int[] rows = SpectralFilter.range(gridH);
+        int[] cols = SpectralFilter.range(gridW);
+        return f.apply(f.plan(rows, cols, rows, cols), delta, v, 1);
     }
 }

@@ -25,14 +25,9 @@ import org.pnnlab.api.PnnException;
  */
 public class ConvNormLayer extends BaseLayer<ConvNorm> {
     private SpectralFilter filter;
-    private INDArray widthFull;   // forward DFT matrices from every grid position
-    private INDArray heightFull;
-    private INDArray widthKept;   // ... from the kept (cropped, strided) positions
-    private INDArray heightKept;
-    private INDArray heightInvKept; // inverse DFT matrices to the kept positions
-    private INDArray widthInvKept;
-    private INDArray heightInvFull; // ... to every grid position
-    private INDArray widthInvFull;
+    private SpectralFilter.Plan forwardPlan;  // whole grid -> kept (cropped, strided) positions
+    private SpectralFilter.Plan backwardPlan; // kept positions -> whole grid
+    private SpectralFilter.Plan gridPlan;     // whole grid -> whole grid (inspection)
 
     private INDArray cachedV;
     private INDArray cachedNormalised;
@@ -58,14 +53,11 @@ public class ConvNormLayer extends BaseLayer<ConvNorm> {
         int[] rows = SpectralFilter.strided(crop, crop + (int) (c.getHeight() + 2L * c.getPadding() - c.getKernel() + 1), c.getStride());
         int[] cols = SpectralFilter.strided(crop, crop + (int) (c.getWidth() + 2L * c.getPadding() - c.getKernel() + 1), c.getStride());
         filter = new SpectralFilter(hg, wg, dataType);
-        widthFull = filter.widthForward(SpectralFilter.range(wg));
-        heightFull = filter.heightForward(SpectralFilter.range(hg));
-        widthKept = filter.widthForward(cols);
-        heightKept = filter.heightForward(rows);
-        heightInvKept = filter.heightInverse(rows);
-        widthInvKept = filter.widthInverse(cols);
-        heightInvFull = filter.heightInverse(SpectralFilter.range(hg));
-        widthInvFull = filter.widthInverse(SpectralFilter.range(wg));
+        int[] allRows = SpectralFilter.range(hg);
+        int[] allCols = SpectralFilter.range(wg);
+        forwardPlan = filter.plan(allRows, allCols, rows, cols);
+        backwardPlan = filter.plan(rows, cols, allRows, allCols);
+        gridPlan = filter.plan(allRows, allCols, allRows, allCols);
     }
 
     private INDArray checkedInput() {
@@ -137,10 +129,12 @@ public class ConvNormLayer extends BaseLayer<ConvNorm> {
             ChannelOps.scale(normalised, v.reshape(o), normalised);
         } else {
             plan();
-            INDArray y = conv(x, new long[]{n, o, c.gridH(), c.gridW()});
-            INDArray spec = filter.forward(y.reshape('c', n * o, c.gridH(), c.gridW()), widthFull, heightFull);
-            filter.multiply(spec, v, n);
-            normalised = filter.inverse(spec, heightInvKept, widthInvKept).reshape('c', n, o, ho, wo);
+            INDArray y = filter.scratch("conv", n, o, c.gridH(), c.gridW());
+            convInto(x, y);
+            // kept until the backward pass (the affine kernel's input); rewritten by the next forward
+            normalised = filter.scratch("normalised", n, o, ho, wo);
+            filter.apply(forwardPlan, y.reshape('c', n * o, c.gridH(), c.gridW()), v, n,
+                    normalised.reshape('c', n * o, ho, wo));
         }
         cachedV = v;
         INDArray out;
@@ -172,8 +166,11 @@ public class ConvNormLayer extends BaseLayer<ConvNorm> {
     }
 
     private INDArray conv(INDArray x, long[] shape) {
+        return convInto(x, Nd4j.createUninitialized(dataType, shape));
+    }
+
+    private INDArray convInto(INDArray x, INDArray y) {
         ConvNorm c = layerConf();
-        INDArray y = Nd4j.createUninitialized(dataType, shape);
         INDArray[] in = c.isHasBias() ? new INDArray[]{x, getParam(ConvNorm.WEIGHT), getParam(ConvNorm.BIAS)}
                 : new INDArray[]{x, getParam(ConvNorm.WEIGHT)};
         Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(in).addOutputs(y).addIntegerArguments(convArgs()).build());
@@ -197,7 +194,8 @@ public class ConvNormLayer extends BaseLayer<ConvNorm> {
 
         INDArray dNormalised;
         if (c.isAffine()) {
-            dNormalised = Nd4j.createUninitialized(dataType, cachedNormalised.shape());
+            dNormalised = c.getKernel() == 1 ? Nd4j.createUninitialized(dataType, cachedNormalised.shape())
+                    : filter.scratch("dnormalised", cachedNormalised.shape());
             INDArray gr = gradientViews.get(ConvNorm.AFFINE_WEIGHT);
             INDArray grb = gradientViews.get(ConvNorm.AFFINE_BIAS);
             INDArray grk = Nd4j.createUninitialized(dataType, gr.size(2), gr.size(3), gr.size(0), 1);
@@ -217,10 +215,10 @@ public class ConvNormLayer extends BaseLayer<ConvNorm> {
             dy = ChannelOps.scale(dNormalised, cachedV.reshape(o), Nd4j.createUninitialized(dataType, dNormalised.shape()));
         } else {
             plan();
-            INDArray spec = filter.forward(dNormalised.reshape('c', n * o, dNormalised.size(2), dNormalised.size(3)),
-                    widthKept, heightKept);
-            filter.multiply(spec, cachedV, n);
-            dy = filter.inverse(spec, heightInvFull, widthInvFull).reshape('c', n, o, c.gridH(), c.gridW());
+            INDArray d = dNormalised.reshape('c', n * o, dNormalised.size(2), dNormalised.size(3));
+            if (d.isView() || d.ordering() != 'c') d = d.dup('c');
+            dy = filter.scratch("dconv", n, o, c.gridH(), c.gridW());
+            filter.apply(backwardPlan, d, cachedV, n, dy.reshape('c', n * o, c.gridH(), c.gridW()));
         }
 
         INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
@@ -269,9 +267,8 @@ public class ConvNormLayer extends BaseLayer<ConvNorm> {
         ConvNorm c = layerConf();
         plan();
         long n = y.size(0);
-        INDArray spec = filter.forward(y.reshape('c', n * c.getNOut(), c.gridH(), c.gridW()), widthFull, heightFull);
-        filter.multiply(spec, v, n);
-        return filter.inverse(spec, heightInvFull, widthInvFull).reshape('c', n, c.getNOut(), c.gridH(), c.gridW());
+        return filter.apply(gridPlan, y.reshape('c', n * c.getNOut(), c.gridH(), c.gridW()).dup('c'), v, n)
+                .reshape('c', n, c.getNOut(), c.gridH(), c.gridW());
     }
 
     @Override
