@@ -74,4 +74,27 @@ class ConvNormRunTest {
                 && names.stream().anyMatch(n -> n.startsWith("pgd")), names.toString());
         for (RobustnessRecord e : rec.robustness()) assertEquals(1000, e.evaluated(), e.toString());
     }
+
+    @Test
+    void cifarExperimentsFollowTheReferenceRecipes(@TempDir Path runs) {
+        Trainer t = trainer(runs, "cifar10-convnorm", "convnorm", RunOptions.TrainingOverrides.NONE, 0);
+        Trainer.Resolved r = t.resolve();
+        assertEquals("momentum", r.training().optimizer());
+        assertEquals(0.1, r.learningRate());
+        assertEquals(1e-4, r.training().weightDecay());
+        assertEquals(0.1, r.training().learningRateAt(0.1, 40), 1e-12);
+        assertEquals(0.01, r.training().learningRateAt(0.1, 41), 1e-12);
+        assertEquals(0.001, r.training().learningRateAt(0.1, 81), 1e-12);
+        ComputationGraph net = t.buildNetwork(r, 3, 32, 32, 10, 391);
+        assertEquals(11_214_794L, org.pnnlab.models.ParamCounts.of(net).trainable(), "ResNet-18 with ConvNorm (spec 2.3)");
+        Trainer robust = trainer(runs, "cifar10-convnorm-robust", "conv", RunOptions.TrainingOverrides.NONE, 0);
+        Trainer.Resolved rr = robust.resolve();
+        assertEquals(4, rr.adversarial().repeats());
+        assertEquals(8 / 255.0, rr.adversarial().eps(), 1e-12);
+        assertEquals(8 / 255.0, rr.adversarial().fgsmStep(), 1e-12);
+        assertEquals(2 / 255.0, rr.adversarial().step(), 1e-12);
+        assertEquals(20, rr.adversarial().steps());
+        assertEquals(0.01, rr.training().learningRateAt(0.1, 11), 1e-12);
+        assertEquals(11_173_962L, org.pnnlab.models.ParamCounts.of(robust.buildNetwork(rr, 3, 32, 32, 10, 391)).trainable());
+    }
 }
