@@ -73,6 +73,9 @@ class ConvNormRunTest {
         assertTrue(names.contains("clean") && names.stream().anyMatch(n -> n.startsWith("fgsm"))
                 && names.stream().anyMatch(n -> n.startsWith("pgd")), names.toString());
         for (RobustnessRecord e : rec.robustness()) assertEquals(1000, e.evaluated(), e.toString());
+        RobustnessRecord fgsm = rec.robustness().stream().filter(e -> e.attack().equals("fgsm")).findFirst().orElseThrow();
+        assertEquals(1, ((Number) fgsm.threat().get("steps")).intValue(), "FGSM is one step: " + fgsm.threat());
+        assertEquals(false, fgsm.threat().get("randomStart"));
     }
 
     @Test

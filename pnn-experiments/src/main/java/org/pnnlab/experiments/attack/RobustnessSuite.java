@@ -193,7 +193,15 @@ public final class RobustnessSuite {
                                            @Nullable String sourceRun, RobustnessEvaluator.Result r, long testTotal,
                                            Request req) {
         return new RobustnessRecord(name, attack, gradient, classify, r.accuracy(), r.correct(), r.evaluated(),
-                testTotal, r.evaluated() < testTotal, r.seed(), attack.equals("clean") ? Map.of() : req.threat(),
+                testTotal, r.evaluated() < testTotal, r.seed(), switch (attack) {
+                    case "clean" -> Map.of();
+                    case "fgsm" -> { // one step of eps, no random start
+                        Map<String, Object> m = new java.util.LinkedHashMap<>(ThreatModel.fgsm(req.eps(), 0, 1).toMap());
+                        m.put("units", "[0,1] pixels");
+                        yield m;
+                    }
+                    default -> req.threat();
+                },
                 r.settings(), sourceRun, r.seconds(), Instant.now().toString());
     }
 
