@@ -47,7 +47,7 @@ public final class Bench {
             if (i == warmup) r.time(true);
             INDArray logits = r.forward(x, org.pnnlab.models.ModelFactory.LOGITS, true);
             if (g == null) g = Nd4j.rand(DataType.FLOAT, logits.shape());
-            r.backward(g, new java.util.HashMap<>());
+            r.backward(g, null);
         }
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-16s %10s %10s%n", "vertex", "fwd ms", "bwd ms"));
         double tf = 0, tb = 0;

@@ -1,10 +1,6 @@
 package org.pnnlab.experiments;
 
-import java.util.HashMap;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -60,13 +56,13 @@ public final class FreeAdversarialStep {
             INDArray adv = Transforms.min(Transforms.max(shifted, 0.0, true), 1.0, true);
             INDArray logits = runner.forward(pixels.toModel(adv), ModelFactory.LOGITS, true);
             lossSum += CrossEntropy.sum(logits, yOneHot) / b;
-            INDArray dx = runner.backward(CrossEntropy.sumGradient(logits, yOneHot), new HashMap<>());
+            INDArray dx = runner.backward(CrossEntropy.sumGradient(logits, yOneHot), null);
             // where clamp(x + δ) is at a bound the gradient does not reach δ
             INDArray mask = shifted.gte(0.0).castTo(dx.dataType()).muli(shifted.lte(1.0).castTo(dx.dataType()));
             INDArray sign = Transforms.sign(dx.mul(mask), false).castTo(delta.dataType());
             delta.addi(sign.muli(alpha));
             Transforms.min(Transforms.max(delta, -eps, false), eps, false);
-            step(b);
+            TrainingStep.applyUpdate(net, (int) b);
         }
         lastDelta = delta;
         return lossSum / repeats;
@@ -75,16 +71,5 @@ public final class FreeAdversarialStep {
     /** The perturbation after the last minibatch's replays, in pixel units (for inspection), or null. */
     public INDArray lastPerturbation() {
         return lastDelta;
-    }
-
-    /** The network's updater on the gradient left in its flattened view by the backward pass, then the step. */
-    private void step(long batch) {
-        Gradient g = new DefaultGradient(net.getFlattenedGradients());
-        int iteration = net.getConfiguration().getIterationCount();
-        int epoch = net.getConfiguration().getEpochCount();
-        net.getUpdater().update(g, iteration, epoch, (int) batch, LayerWorkspaceMgr.noWorkspaces());
-        INDArray params = net.params();
-        params.subi(net.getFlattenedGradients().reshape(params.shape()));
-        net.getConfiguration().setIterationCount(iteration + 1);
     }
 }

@@ -90,7 +90,6 @@ public final class LayerBench {
         }
     }
 
-    static List<String> defaultShapes() {
-        return List.of("64,64,32,32", "64,128,16,16");
-    }
+    /** The shapes the layer comparison uses by default. */
+    public static final List<String> DEFAULT_SHAPES = List.of("64,64,32,32", "64,128,16,16");
 }

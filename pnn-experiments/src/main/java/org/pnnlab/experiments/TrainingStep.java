@@ -133,14 +133,23 @@ public final class TrainingStep {
             divide = (int) inputs.size(0); // DL4J's gradients are sums; its updater divides by the batch
         }
         if (gradClip > 0) clip(divide);
+        applyUpdate(net, divide);
+        return loss;
+    }
+
+    /**
+     * Hands the gradient in the network's flattened gradient view (sums over {@code batch} examples) to its own
+     * updater — per-parameter updaters, L2, the schedule, division by the batch — subtracts the result from the
+     * parameters and counts the iteration, as {@code fit} does.
+     */
+    static void applyUpdate(ComputationGraph net, int batch) {
         Gradient g = new DefaultGradient(net.getFlattenedGradients());
         int iteration = net.getConfiguration().getIterationCount();
         int epoch = net.getConfiguration().getEpochCount();
-        net.getUpdater().update(g, iteration, epoch, divide, LayerWorkspaceMgr.noWorkspaces());
+        net.getUpdater().update(g, iteration, epoch, batch, LayerWorkspaceMgr.noWorkspaces());
         INDArray params = net.params();
         params.subi(net.getFlattenedGradients().reshape(params.shape()));
         net.getConfiguration().setIterationCount(iteration + 1);
-        return loss;
     }
 
     /** The global L2 norm of the trainable parameters' mean gradient, and clipping to {@code gradClip}. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.api.Layer;
@@ -43,10 +42,7 @@ class ConvNormGoldenTest {
 
     @TestFactory
     Stream<DynamicTest> convnormCases() {
-        List<Path> cases = GoldenCases.list("convnorm");
-        assertTrue(!cases.isEmpty() || System.getProperty("pnn.golden.dir") != null,
-                "no golden cases found under " + GoldenCases.root());
-        return cases.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> runCase(dir)));
+        return GoldenCases.tests("convnorm", ConvNormGoldenTest::runCase);
     }
 
     private static void close(String what, INDArray expected, INDArray actual) {

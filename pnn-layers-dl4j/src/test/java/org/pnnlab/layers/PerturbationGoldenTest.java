@@ -43,10 +43,7 @@ class PerturbationGoldenTest {
 
     @TestFactory
     Stream<DynamicTest> perturbationCases() {
-        List<Path> cases = GoldenCases.list("perturbation");
-        assertTrue(!cases.isEmpty() || System.getProperty("pnn.golden.dir") != null,
-                "no golden cases found under " + GoldenCases.root());
-        return cases.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> runCase(dir)));
+        return GoldenCases.tests("perturbation", PerturbationGoldenTest::runCase);
     }
 
     static void runCase(Path dir) {

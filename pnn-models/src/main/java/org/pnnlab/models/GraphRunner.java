@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
+import org.jspecify.annotations.Nullable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -78,9 +79,10 @@ public final class GraphRunner {
 
     /**
      * Back-propagates {@code gradAtTarget} (dL/d(target activation)) after {@link #forward}; returns dL/dx
-     * and puts parameter gradients into {@code paramGrads} as {@code vertex_param}.
+     * and puts copies of the parameter gradients into {@code paramGrads} as {@code vertex_param} (null: no copies;
+     * the gradients stay in the network's gradient view either way).
      */
-    public INDArray backward(INDArray gradAtTarget, Map<String, INDArray> paramGrads) {
+    public INDArray backward(INDArray gradAtTarget, @Nullable Map<String, INDArray> paramGrads) {
         if (net.getGradientsViewArray() == null) net.initGradientsView();
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         Map<String, INDArray> eps = new HashMap<>();
@@ -101,7 +103,7 @@ public final class GraphRunner {
             long t0 = timing ? System.nanoTime() : 0;
             Pair<Gradient, INDArray[]> p = v.doBackward(false, mgr);
             if (timing) nanos.computeIfAbsent(name, kk -> new long[2])[1] += System.nanoTime() - t0;
-            if (p.getFirst() != null) {
+            if (paramGrads != null && p.getFirst() != null) {
                 for (var g : p.getFirst().gradientForVariable().entrySet()) {
                     paramGrads.put(name + "_" + g.getKey(), g.getValue().dup());
                 }

@@ -1,6 +1,5 @@
 package org.pnnlab.experiments.attack;
 
-import java.util.HashMap;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -52,7 +51,7 @@ public final class GraphTarget implements AttackTarget {
     public INDArray lossGradient(INDArray x, INDArray labelsOneHot) {
         INDArray logits = runner.forward(toNet(x), logitsVertex, false);
         INDArray g = CrossEntropy.sumGradient(logits, labelsOneHot);
-        INDArray dx = runner.backward(g, new HashMap<>());
+        INDArray dx = runner.backward(g, null);
         return dx.dataType() == x.dataType() ? dx : dx.castTo(x.dataType());
     }
 

@@ -274,14 +274,9 @@ public final class PnnCli {
     private int benchLayer(Options.BenchLayerCmd b) {
         LayerRegistry registry = LayerRegistry.load();
         List<String> ids = b.layers.isEmpty() ? List.of("conv", "convnorm") : b.layers;
-        List<String> shapes = b.shapes.isEmpty() ? List.of("64,64,32,32", "64,128,16,16") : b.shapes;
+        List<String> shapes = b.shapes.isEmpty() ? org.pnnlab.experiments.LayerBench.DEFAULT_SHAPES : b.shapes;
         if (b.iterations < 1 || b.warmup < 0) throw new PnnException("--iterations must be >= 1 and --warmup >= 0");
-        java.util.Map<String, String> opts = new java.util.LinkedHashMap<>();
-        for (String kv : b.layerOpts) {
-            int eq = kv.indexOf('=');
-            if (eq <= 0) throw new PnnException("--layer-opt expects name=value, got '" + kv + "'");
-            opts.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
+        java.util.Map<String, String> opts = Options.pairs(b.layerOpts, "--layer-opt");
         for (String shape : shapes) {
             for (String id : ids) {
                 java.util.Map<String, String> mine = new java.util.LinkedHashMap<>();

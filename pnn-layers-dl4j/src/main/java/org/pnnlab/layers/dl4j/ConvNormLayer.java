@@ -57,7 +57,6 @@ public class ConvNormLayer extends BaseLayer<ConvNorm> {
         int[] allCols = SpectralFilter.range(wg);
         forwardPlan = filter.plan(allRows, allCols, rows, cols);
         backwardPlan = filter.plan(rows, cols, allRows, allCols);
-        gridPlan = filter.plan(allRows, allCols, allRows, allCols);
     }
 
     private INDArray checkedInput() {
@@ -74,9 +73,13 @@ public class ConvNormLayer extends BaseLayer<ConvNorm> {
     /** libnd4j conv2d integer arguments for the layer's convolution (full at stride 1, or 1x1 at the stride). */
     private int[] convArgs() {
         ConvNorm c = layerConf();
-        int k = c.getKernel();
-        return k == 1 ? new int[]{1, 1, c.getStride(), c.getStride(), 0, 0, 1, 1, 0, 0, 1}
-                : new int[]{k, k, 1, 1, k - 1, k - 1, 1, 1, 0, 0, 1};
+        return c.getKernel() == 1 ? new int[]{1, 1, c.getStride(), c.getStride(), 0, 0, 1, 1, 0, 0, 1} : fullConvArgs();
+    }
+
+    /** The stride-1 convolution with padding k-1. */
+    private int[] fullConvArgs() {
+        int k = layerConf().getKernel();
+        return new int[]{k, k, 1, 1, k - 1, k - 1, 1, 1, 0, 0, 1};
     }
 
     private int[] affineArgs() {
@@ -125,12 +128,12 @@ public class ConvNormLayer extends BaseLayer<ConvNorm> {
         long wo = c.croppedSize(c.getWidth());
         INDArray normalised;
         if (c.getKernel() == 1) {
-            normalised = conv(x, new long[]{n, o, ho, wo});
+            normalised = conv(x, Nd4j.createUninitialized(dataType, n, o, ho, wo), convArgs());
             ChannelOps.scale(normalised, v.reshape(o), normalised);
         } else {
             plan();
             INDArray y = filter.scratch("conv", n, o, c.gridH(), c.gridW());
-            convInto(x, y);
+            conv(x, y, convArgs());
             // kept until the backward pass (the affine kernel's input); rewritten by the next forward
             normalised = filter.scratch("normalised", n, o, ho, wo);
             filter.apply(forwardPlan, y.reshape('c', n * o, c.gridH(), c.gridW()), v, n,
@@ -165,15 +168,12 @@ public class ConvNormLayer extends BaseLayer<ConvNorm> {
         return r.permute(2, 3, 0, 1).dup('c');
     }
 
-    private INDArray conv(INDArray x, long[] shape) {
-        return convInto(x, Nd4j.createUninitialized(dataType, shape));
-    }
-
-    private INDArray convInto(INDArray x, INDArray y) {
+    /** The layer's weight (and bias) convolved with x into y. */
+    private INDArray conv(INDArray x, INDArray y, int[] args) {
         ConvNorm c = layerConf();
         INDArray[] in = c.isHasBias() ? new INDArray[]{x, getParam(ConvNorm.WEIGHT), getParam(ConvNorm.BIAS)}
                 : new INDArray[]{x, getParam(ConvNorm.WEIGHT)};
-        Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(in).addOutputs(y).addIntegerArguments(convArgs()).build());
+        Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(in).addOutputs(y).addIntegerArguments(args).build());
         return y;
     }
 
@@ -254,12 +254,8 @@ public class ConvNormLayer extends BaseLayer<ConvNorm> {
     public INDArray fullConvolution(INDArray x) {
         ConvNorm c = layerConf();
         int k = c.getKernel();
-        INDArray y = Nd4j.createUninitialized(dataType, x.size(0), c.getNOut(), x.size(2) + k - 1, x.size(3) + k - 1);
-        INDArray[] in = c.isHasBias() ? new INDArray[]{x, getParam(ConvNorm.WEIGHT), getParam(ConvNorm.BIAS)}
-                : new INDArray[]{x, getParam(ConvNorm.WEIGHT)};
-        Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(in).addOutputs(y)
-                .addIntegerArguments(k, k, 1, 1, k - 1, k - 1, 1, 1, 0, 0, 1).build());
-        return y;
+        return conv(x, Nd4j.createUninitialized(dataType, x.size(0), c.getNOut(), x.size(2) + k - 1, x.size(3) + k - 1),
+                fullConvArgs());
     }
 
     /** Step 3 on its own, for inspection: maps {@code [N, O, Hg, Wg]} filtered by {@code v} on the whole grid. */
@@ -267,6 +263,13 @@ public class ConvNormLayer extends BaseLayer<ConvNorm> {
         ConvNorm c = layerConf();
         plan();
         long n = y.size(0);
+        if (gridPlan == null) {
+            int[] rows = SpectralFilter.range((int) c.gridH());
+            int[] cols = SpectralFilter.range((int) c.gridW());
+            try (org.nd4j.linalg.api.memory.MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                gridPlan = filter.plan(rows, cols, rows, cols);
+            }
+        }
         return filter.apply(gridPlan, y.reshape('c', n * c.getNOut(), c.gridH(), c.gridW()).dup('c'), v, n)
                 .reshape('c', n, c.getNOut(), c.gridH(), c.gridW());
     }

@@ -176,13 +176,10 @@ public final class SpectralFilter {
         return new INDArray[] {yr.reshape('c', bins, b, gridH), yi.reshape('c', bins, b, gridH)};
     }
 
-    /** The maps at the plan's output positions from a half spectrum (as {@link #forward} gives it): {@code [B, rows, cols]}. */
-    public INDArray inverse(Plan p, INDArray[] spectrum) {
-        long b = spectrum[0].size(1);
-        return inverse(p, spectrum, Nd4j.createUninitialized(type, b, p.outRows(), p.outCols()));
-    }
-
-    /** As {@link #inverse(Plan, INDArray[])}, into {@code out [B, rows, cols]} (c order). */
+    /**
+     * The maps at the plan's output positions from a half spectrum (as {@link #forward} gives it), written into
+     * {@code out [B, rows, cols]} (c order).
+     */
     public INDArray inverse(Plan p, INDArray[] spectrum, INDArray out) {
         long b = spectrum[0].size(1);
         INDArray yr = spectrum[0].reshape('c', bins * b, gridH);

@@ -44,10 +44,7 @@ class FeedbackGoldenTest {
 
     @TestFactory
     Stream<DynamicTest> cnnfLayerCases() {
-        List<Path> cases = GoldenCases.list("cnnf");
-        assertTrue(!cases.isEmpty() || System.getProperty("pnn.golden.dir") != null,
-                "no golden cases found under " + GoldenCases.root());
-        return cases.stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> runCase(d)));
+        return GoldenCases.tests("cnnf", FeedbackGoldenTest::runCase);
     }
 
     /** The plugin, its parameters and the context for a case's reference layer. */

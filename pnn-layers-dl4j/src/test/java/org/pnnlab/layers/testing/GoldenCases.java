@@ -43,6 +43,20 @@ public final class GoldenCases {
         }
     }
 
+    /**
+     * One dynamic test per case folder of a family, named after the folder. An empty family fails, unless the
+     * root was replaced with {@code pnn.golden.dir} (a folder that may hold other families only).
+     */
+    public static Stream<org.junit.jupiter.api.DynamicTest> tests(String family,
+                                                                 org.junit.jupiter.api.function.ThrowingConsumer<Path> runCase) {
+        List<Path> cases = list(family);
+        if (cases.isEmpty() && System.getProperty("pnn.golden.dir") == null) {
+            throw new AssertionError("no golden cases found under " + root().resolve(family));
+        }
+        return cases.stream().map(dir -> org.junit.jupiter.api.DynamicTest.dynamicTest(dir.getFileName().toString(),
+                () -> runCase.accept(dir)));
+    }
+
     public static JsonNode caseJson(Path dir) {
         try {
             return JSON.readTree(dir.resolve("case.json").toFile());
