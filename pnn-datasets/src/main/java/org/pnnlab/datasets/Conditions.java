@@ -1,5 +1,8 @@
 package org.pnnlab.datasets;
 
+import org.pnnlab.api.run.DataConfig;
+import org.pnnlab.api.run.NoiseType;
+
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -39,12 +42,7 @@ import org.pnnlab.api.PnnException;
  * 100 images is 29, although {@code 0.29 * 100} is slightly below 29 in floating point.
  */
 public final class Conditions {
-    public static final String SYMMETRIC = "symmetric";
-    public static final String ASYMMETRIC = "asymmetric";
-    public static final List<String> NOISE_TYPES = List.of(SYMMETRIC, ASYMMETRIC);
 
-    /** The condition label of a run with none of the conditions. */
-    public static final String CLEAN = "clean";
 
     // stream constants: one independent random sequence per use of the run's seed
     private static final long SPLIT_STREAM = 0x243F6A8885A308D3L;
@@ -62,41 +60,6 @@ public final class Conditions {
     private static final int[][] FASHION_MNIST_FLIPS = {{0, 6}, {2, 4}, {4, 2}, {5, 7}, {9, 7}};
 
     private Conditions() {
-    }
-
-    // ---- validation of the settings ----
-
-    /** Checks a label-noise rate: {@code 0 <= rate < 1}. */
-    public static void checkLabelNoise(double rate) {
-        if (!(rate >= 0 && rate < 1)) {
-            throw new PnnException("--label-noise must be in [0, 1) (a fraction of the training labels), got "
-                    + number(rate));
-        }
-    }
-
-    /** Checks a subset fraction: {@code 0 < fraction <= 1}. */
-    public static void checkSubset(double fraction) {
-        if (!(fraction > 0 && fraction <= 1)) {
-            throw new PnnException("--subset must be in (0, 1] (the fraction of each class kept for training), got "
-                    + number(fraction));
-        }
-    }
-
-    /** Checks a validation fraction: {@code 0 <= fraction < 1}. */
-    public static void checkValidation(double fraction) {
-        if (!(fraction >= 0 && fraction < 1)) {
-            throw new PnnException("--validation must be in [0, 1) (the fraction of each class held out for "
-                    + "validation, 0 = none), got " + number(fraction));
-        }
-    }
-
-    /** Checks a noise type and returns it in lower case. */
-    public static String checkNoiseType(String type) {
-        String t = type.trim().toLowerCase(Locale.ROOT);
-        if (!NOISE_TYPES.contains(t)) {
-            throw new PnnException("--noise-type must be symmetric or asymmetric, got '" + type + "'");
-        }
-        return t;
     }
 
     // ---- split ----
@@ -119,8 +82,11 @@ public final class Conditions {
      * @param subset fraction of each class's remaining images kept for training, in (0, 1]
      */
     public static Partition split(int[] labels, int numClasses, double validation, double subset, long seed) {
-        checkValidation(validation);
-        checkSubset(subset);
+        // the user-facing checks are DataConfig's; these guard direct callers
+        if (!(validation >= 0 && validation < 1 && subset > 0 && subset <= 1)) {
+            throw new IllegalArgumentException("validation must be in [0, 1) and subset in (0, 1], got " + validation
+                    + " and " + subset);
+        }
         if (validation == 0 && subset == 1) {
             int[] all = new int[labels.length];
             for (int i = 0; i < all.length; i++) all[i] = i;
@@ -151,7 +117,7 @@ public final class Conditions {
      * @param seed the run's seed; {@code validation} picks an independent stream for the validation set
      */
     public static int[] symmetricNoise(int[] labels, int numClasses, double rate, long seed, boolean validation) {
-        checkLabelNoise(rate);
+        requireRate(rate);
         int[] noisy = labels.clone();
         if (rate == 0) return noisy;
         SplittableRandom rng = noiseRng(seed, validation);
@@ -174,7 +140,7 @@ public final class Conditions {
      */
     public static int[] asymmetricNoise(int[] labels, int numClasses, double rate, int[] map, long seed,
                                         boolean validation) {
-        checkLabelNoise(rate);
+        requireRate(rate);
         if (map.length != numClasses) {
             throw new IllegalArgumentException("the class map has " + map.length + " entries for " + numClasses
                     + " classes");
@@ -251,14 +217,15 @@ public final class Conditions {
      *
      * @param dataset the dataset's name, which picks the asymmetric class map
      */
-    public static Applied apply(LabeledImages train, String dataset, double validation, double subset,
-                                double labelNoise, String noiseType, boolean noisyValidation, long seed) {
-        checkValidation(validation);
-        checkSubset(subset);
-        checkLabelNoise(labelNoise);
-        String type = checkNoiseType(noiseType);
+    public static Applied apply(LabeledImages train, DataConfig conditions, long seed) {
+        String dataset = conditions.dataset();
+        double validation = conditions.validation();
+        double subset = conditions.subset();
+        double labelNoise = conditions.labelNoise();
+        boolean noisyValidation = conditions.noisyValidation();
         int classes = train.numClasses();
-        int @Nullable [] map = labelNoise > 0 && type.equals(ASYMMETRIC) ? asymmetricMap(dataset, classes) : null;
+        int @Nullable [] map = labelNoise > 0 && conditions.noiseType() == NoiseType.ASYMMETRIC
+                ? asymmetricMap(dataset, classes) : null;
         Partition p = split(train.labels(), classes, validation, subset, seed);
         LabeledImages tr = p.train().length == train.count() ? train : train.subset(p.train());
         LabeledImages va = validation > 0 ? train.subset(p.validation()).withName(validationName(train.name())) : null;
@@ -290,58 +257,12 @@ public final class Conditions {
                 : trainName + "/validation";
     }
 
-    // ---- names ----
-
-    /**
-     * A short human label of the conditions, for grouping runs: {@code sym-noise 40%}, {@code asym-noise 40%},
-     * {@code subset 10%}, then the {@code extra} parts, joined by {@code ", "}; {@value #CLEAN} when there are none.
-     * A validation split is a protocol, not a condition, and does not appear.
-     *
-     * @param extra further conditions of the run, appended as given (e.g. {@code free-adv})
-     */
-    public static String label(double labelNoise, String noiseType, double subset, List<String> extra) {
-        List<String> parts = new ArrayList<>();
-        if (labelNoise > 0) {
-            parts.add((checkNoiseType(noiseType).equals(ASYMMETRIC) ? "asym-noise " : "sym-noise ")
-                    + percent(labelNoise) + "%");
-        }
-        if (subset < 1) parts.add("subset " + percent(subset) + "%");
-        for (String e : extra) {
-            if (!e.isBlank()) parts.add(e.trim());
-        }
-        return parts.isEmpty() ? CLEAN : String.join(", ", parts);
-    }
-
-    /** {@link #label(double, String, double, List)} without extra parts. */
-    public static String label(double labelNoise, String noiseType, double subset) {
-        return label(labelNoise, noiseType, subset, List.of());
-    }
-
-    /**
-     * A compact tag for run folder names, such as {@code -sym40}, {@code -asym40}, {@code -sub10} or
-     * {@code -sym40-sub12.5}; empty without conditions.
-     */
-    public static String tag(double labelNoise, String noiseType, double subset) {
-        StringBuilder sb = new StringBuilder();
-        if (labelNoise > 0) {
-            sb.append(checkNoiseType(noiseType).equals(ASYMMETRIC) ? "-asym" : "-sym").append(percent(labelNoise));
-        }
-        if (subset < 1) sb.append("-sub").append(percent(subset));
-        return sb.toString();
-    }
-
-    /** {@code fraction} in percent without trailing zeros: 0.4 gives {@code 40}, 0.125 gives {@code 12.5}. */
-    public static String percent(double fraction) {
-        return BigDecimal.valueOf(fraction).movePointRight(2).setScale(4, RoundingMode.HALF_UP).stripTrailingZeros()
-                .toPlainString();
-    }
-
     // ---- helpers ----
 
-    private static String number(double v) {
-        if (!Double.isFinite(v)) return Double.toString(v);
-        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    private static void requireRate(double rate) {
+        if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException("a noise rate must be in [0, 1), got " + rate);
     }
+
 
     /**
      * {@code floor(count * fraction)} with the fraction taken as the decimal it was written as, so that 0.29 of 100

@@ -1,5 +1,7 @@
 package org.pnnlab.datasets;
 
+import org.pnnlab.api.data.Normalization;
+
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;

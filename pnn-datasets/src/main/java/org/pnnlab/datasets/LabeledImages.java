@@ -1,5 +1,7 @@
 package org.pnnlab.datasets;
 
+import org.pnnlab.api.data.Normalization;
+
 import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

@@ -1,5 +1,7 @@
 package org.pnnlab.datasets;
 
+import org.pnnlab.api.data.Normalization;
+
 /**
  * A dataset's training and test parts, with the normalisation its catalogue entry prescribes
  * (computed on the full training set).

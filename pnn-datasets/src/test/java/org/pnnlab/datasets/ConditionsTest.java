@@ -1,5 +1,8 @@
 package org.pnnlab.datasets;
 
+import org.pnnlab.api.run.DataConfig;
+import org.pnnlab.api.run.NoiseType;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -222,7 +225,7 @@ class ConditionsTest {
         int n = 1000;
         int[] truth = uniform(10, 100);
         LabeledImages images = new LabeledImages("mnist/train", n, 1, 1, 2, pixelsOf(n), truth, 10);
-        Conditions.Applied a = Conditions.apply(images, "mnist", 0.2, 0.5, 0.4, "symmetric", false, 21);
+        Conditions.Applied a = Conditions.apply(images, new DataConfig("mnist", 0, 0.2, 0.5, 0.4, NoiseType.parse("symmetric"), false), 21);
         assertEquals(400, a.train().count()); // 10 classes x floor(80 * 0.5)
         assertNotNull(a.validation());
         assertEquals(200, a.validation().count());
@@ -243,62 +246,20 @@ class ConditionsTest {
         for (int i = 0; i < a.validation().count(); i++) assertFalse(trainOriginals.contains(original(a.validation(), i)));
         assertEquals(0, a.noisyValidationLabels());
 
-        Conditions.Applied noisyVal = Conditions.apply(images, "mnist", 0.2, 0.5, 0.4, "symmetric", true, 21);
+        Conditions.Applied noisyVal = Conditions.apply(images, new DataConfig("mnist", 0, 0.2, 0.5, 0.4, NoiseType.parse("symmetric"), true), 21);
         assertArrayEquals(a.train().labels(), noisyVal.train().labels(), "the training draw does not change");
         assertTrue(noisyVal.noisyValidationLabels() > 0);
         assertEquals(noisyVal.noisyValidationLabels(),
                 Conditions.changed(a.validation().labels(), noisyVal.validation().labels()));
 
-        Conditions.Applied none = Conditions.apply(images, "mnist", 0, 1, 0, "symmetric", false, 21);
+        Conditions.Applied none = Conditions.apply(images, new DataConfig("mnist", 0, 0, 1, 0, NoiseType.parse("symmetric"), false), 21);
         assertEquals(images, none.train());
         assertNull(none.validation());
         assertEquals(0, none.noisyLabels());
 
         PnnException e = assertThrows(PnnException.class,
-                () -> Conditions.apply(images, "svhn", 0, 1, 0.4, "asymmetric", false, 1));
+                () -> Conditions.apply(images, new DataConfig("svhn", 0, 0, 1, 0.4, NoiseType.parse("asymmetric"), false), 1));
         assertTrue(e.getMessage().contains("svhn"), e.getMessage());
-    }
-
-    // ---- messages and labels ----
-
-    @Test
-    void badValuesGiveOneClearMessage() {
-        assertEquals("--label-noise must be in [0, 1) (a fraction of the training labels), got 1",
-                assertThrows(PnnException.class, () -> Conditions.checkLabelNoise(1.0)).getMessage());
-        assertEquals("--label-noise must be in [0, 1) (a fraction of the training labels), got -0.1",
-                assertThrows(PnnException.class, () -> Conditions.checkLabelNoise(-0.1)).getMessage());
-        assertThrows(PnnException.class, () -> Conditions.checkLabelNoise(Double.NaN));
-        assertEquals("--subset must be in (0, 1] (the fraction of each class kept for training), got 0",
-                assertThrows(PnnException.class, () -> Conditions.checkSubset(0)).getMessage());
-        assertEquals("--subset must be in (0, 1] (the fraction of each class kept for training), got 1.5",
-                assertThrows(PnnException.class, () -> Conditions.checkSubset(1.5)).getMessage());
-        assertEquals("--validation must be in [0, 1) (the fraction of each class held out for validation, 0 = none),"
-                + " got 1", assertThrows(PnnException.class, () -> Conditions.checkValidation(1)).getMessage());
-        assertEquals("--noise-type must be symmetric or asymmetric, got 'pair'",
-                assertThrows(PnnException.class, () -> Conditions.checkNoiseType("pair")).getMessage());
-        Conditions.checkLabelNoise(0);
-        Conditions.checkLabelNoise(0.99);
-        Conditions.checkSubset(1);
-        Conditions.checkValidation(0);
-        assertEquals("asymmetric", Conditions.checkNoiseType("Asymmetric"));
-    }
-
-    @Test
-    void labelsAndTags() {
-        assertEquals("clean", Conditions.label(0, "symmetric", 1));
-        assertEquals("clean", Conditions.label(0, "asymmetric", 1, List.of()));
-        assertEquals("sym-noise 40%", Conditions.label(0.4, "symmetric", 1));
-        assertEquals("asym-noise 40%", Conditions.label(0.4, "asymmetric", 1));
-        assertEquals("subset 10%", Conditions.label(0, "symmetric", 0.1));
-        assertEquals("sym-noise 12.5%, subset 10%", Conditions.label(0.125, "symmetric", 0.1));
-        assertEquals("sym-noise 80%, subset 7%, free-adv", Conditions.label(0.8, "symmetric", 0.07, List.of("free-adv")));
-        assertEquals("free-adv", Conditions.label(0, "symmetric", 1, List.of("free-adv")));
-        assertEquals("", Conditions.tag(0, "symmetric", 1));
-        assertEquals("-sym40", Conditions.tag(0.4, "symmetric", 1));
-        assertEquals("-asym40", Conditions.tag(0.4, "asymmetric", 1));
-        assertEquals("-sub10", Conditions.tag(0, "symmetric", 0.1));
-        assertEquals("-sym20-sub12.5", Conditions.tag(0.2, "symmetric", 0.125));
-        assertEquals("33.3333", Conditions.percent(1.0 / 3));
     }
 
     // ---- helpers ----

@@ -1,5 +1,7 @@
 package org.pnnlab.datasets;
 
+import org.pnnlab.api.data.Normalization;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -71,7 +71,7 @@ public final class Bench {
      * Times training iterations; with {@code step} each one is that hand-driven step (for an adversarial run: the
      * PGD attack on the batch, then the objective's forward, backward and update), otherwise {@code fit}.
      */
-    public static Result trainStep(ComputationGraph net, @Nullable TrainingStep step, int[] shape, int classes, int batch,
+    public static Result trainStep(ComputationGraph net, org.pnnlab.experiments.train.@Nullable StepStrategy step, int[] shape, int classes, int batch,
                                    int warmup, int iterations) {
         Nd4j.getRandom().setSeed(7);
         INDArray x = Nd4j.rand(DataType.FLOAT, batch, shape[0], shape[1], shape[2]).subi(0.5).muli(2);

@@ -1,25 +1,29 @@
 package org.pnnlab.experiments;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import org.jspecify.annotations.Nullable;
 import org.pnnlab.api.LayerRegistry;
+import org.pnnlab.api.experiment.Experiment;
+import org.pnnlab.experiments.attack.AttackRegistry;
+import org.pnnlab.experiments.train.TrainingParts;
 import org.pnnlab.models.ModelRegistry;
 
-/** Bindings every run needs: the registries, the user's options and the progress display. */
+/** Bindings every run needs: the registries (layers, models, attacks) and the training loop's extension points. */
 public final class CoreModule extends AbstractModule {
-    private final RunOptions options;
-    private final Progress progress;
 
-    public CoreModule(RunOptions options, Progress progress) {
-        this.options = options;
-        this.progress = progress;
+    /** An injector of the core bindings and, when given, an experiment's own. */
+    public static Injector injector(@Nullable Experiment experiment) {
+        return experiment == null ? Guice.createInjector(new CoreModule())
+                : Guice.createInjector(new CoreModule(), experiment.module());
     }
 
     @Override
     protected void configure() {
-        bind(RunOptions.class).toInstance(options);
-        bind(Progress.class).toInstance(progress);
+        TrainingParts.declare(binder());
     }
 
     @Provides
@@ -32,5 +36,11 @@ public final class CoreModule extends AbstractModule {
     @Singleton
     ModelRegistry models() {
         return ModelRegistry.load();
+    }
+
+    @Provides
+    @Singleton
+    AttackRegistry attacks() {
+        return AttackRegistry.load();
     }
 }

@@ -13,6 +13,27 @@ public interface Progress {
 
     void finish(String summary);
 
+    /** This display as the listener of an attack evaluation. */
+    default org.pnnlab.experiments.attack.RobustnessEvaluator.Listener attackListener() {
+        Progress p = this;
+        return new org.pnnlab.experiments.attack.RobustnessEvaluator.Listener() {
+            @Override
+            public void started(String attack, long planned) {
+                p.start(attack, Math.max(planned, 0));
+            }
+
+            @Override
+            public void batchDone(String attack, long evaluated, long planned, long correct) {
+                p.update(evaluated, String.format(Locale.ROOT, "acc %.2f%%", 100.0 * correct / evaluated));
+            }
+
+            @Override
+            public void finished(org.pnnlab.experiments.attack.RobustnessEvaluator.Result result) {
+                p.finish(result.describe());
+            }
+        };
+    }
+
     /** A bar when standard error is a terminal, log lines otherwise (or when {@code PNN_PROGRESS=log}). */
     static Progress auto() {
         boolean terminal = System.console() != null && !"dumb".equals(System.getenv("TERM"))

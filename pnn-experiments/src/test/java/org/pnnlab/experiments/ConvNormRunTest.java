@@ -18,7 +18,7 @@ import org.pnnlab.api.experiment.ExperimentRegistry;
 import org.pnnlab.api.run.RobustnessRecord;
 import org.pnnlab.api.run.RunRecord;
 import org.pnnlab.api.run.RunStore;
-import org.pnnlab.datasets.Normalization;
+import org.pnnlab.api.data.Normalization;
 import org.pnnlab.layers.dl4j.ConvNorm;
 
 /** Free adversarial training, the ConvNorm experiments end to end on the bundled MNIST subset, and bad input. */

@@ -18,7 +18,7 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.pnnlab.api.LayerRegistry;
 import org.pnnlab.api.ParamKind;
-import org.pnnlab.datasets.Normalization;
+import org.pnnlab.api.data.Normalization;
 import org.pnnlab.experiments.attack.CrossEntropy;
 import org.pnnlab.layers.dl4j.HeavyBallSgd;
 import org.pnnlab.layers.feedback.FeedbackNetworkLayer;

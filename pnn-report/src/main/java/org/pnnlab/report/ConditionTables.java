@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.pnnlab.api.run.FinalMetrics;
 import org.pnnlab.api.run.RobustnessRecord;
+import org.pnnlab.api.run.Condition;
 import org.pnnlab.api.run.RunRecord;
 
 /**
@@ -32,28 +33,21 @@ final class ConditionTables {
     /** The layer shown first (the baseline the others are compared with). */
     static final String BASELINE_LAYER = "conv";
 
-    /** Row label of runs of a family that carry no condition. */
-    static final String NO_CONDITION = "(no condition)";
-
     /** The attack columns of the robustness table: header and attack name. */
     private static final List<String[]> ATTACKS = List.of(
             new String[] {"clean", "clean"}, new String[] {"FGSM", "fgsm"}, new String[] {"PGD", "pgd"});
 
-    /** Known condition kinds, in row order. */
-    private static final List<String> KINDS = List.of("clean", "sym-noise", "asym-noise", "subset", "free-adv");
-
-    private static final Pattern LEADING_NUMBER = Pattern.compile("^([0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)");
-
     private ConditionTables() {
     }
 
-    /** Appends the section; nothing when no run has a condition. */
+    /** Appends the section: a family (experiment) is shown when its runs differ in condition or in layer. */
     static void render(StringBuilder b, List<RunRecord> runs) {
         Map<String, List<RunRecord>> families = new LinkedHashMap<>();
         for (RunRecord r : runs) {
             families.computeIfAbsent(nz(r.experiment()), k -> new ArrayList<>()).add(r);
         }
-        families.values().removeIf(members -> members.stream().allMatch(r -> ReportGenerator.condition(r) == null));
+        families.values().removeIf(members -> members.stream().map(ReportGenerator::condition).distinct().count() < 2
+                && members.stream().map(RunRecord::layer).distinct().count() < 2);
         if (families.isEmpty()) {
             return;
         }
@@ -68,8 +62,8 @@ final class ConditionTables {
             anySubset |= robustnessTable(b, members);
             b.append("</div>\n");
         }
-        b.append("<p class=\"note\">One table per experiment; rows are the configuration entry <code>")
-                .append(esc(ReportGenerator.CONDITION_KEY)).append("</code>, columns the layer. Each cell is the ")
+        b.append("<p class=\"note\">One table per experiment; rows are the experimental conditions of the runs' ")
+                .append("configurations, columns the layer. Each cell is the ")
                 .append("mean \u00b1 sample standard deviation (divisor n\u22121) in percent over the completed runs ")
                 .append("(seeds), with n their number; a single run has no \u00b1 part and \u2014 means no completed ")
                 .append("run. Test accuracy is the final model's accuracy on the whole test set. \u201clayer \u2212 ")
@@ -87,7 +81,7 @@ final class ConditionTables {
 
     private static void accuracyTable(StringBuilder b, List<RunRecord> members) {
         List<String> layers = layers(members);
-        List<@Nullable String> conditions = conditions(members);
+        List<Condition> conditions = conditions(members);
         boolean diff = layers.contains(BASELINE_LAYER) && layers.size() > 1;
 
         b.append("<div class=\"table-wrap\"><table class=\"data conditions\">\n<thead><tr><th>Condition</th>");
@@ -104,8 +98,8 @@ final class ConditionTables {
             }
         }
         b.append("</tr></thead>\n<tbody>\n");
-        for (String c : conditions) {
-            b.append("<tr><td>").append(c == null ? esc(NO_CONDITION) : Html.escOrDash(c)).append("</td>");
+        for (Condition c : conditions) {
+            b.append("<tr><td>").append(Html.escOrDash(c.label())).append("</td>");
             Map<String, @Nullable Stats> byLayer = new LinkedHashMap<>();
             for (String l : layers) {
                 List<RunRecord> cell = cell(members, c, l);
@@ -149,7 +143,7 @@ final class ConditionTables {
             return false;
         }
         List<String> layers = layers(attacked);
-        List<@Nullable String> conditions = conditions(attacked);
+        List<Condition> conditions = conditions(attacked);
         b.append("<div class=\"table-wrap\"><table class=\"data conditions robust\">\n<thead><tr>")
                 .append("<th rowspan=\"2\">Condition</th>");
         for (String l : layers) {
@@ -165,8 +159,8 @@ final class ConditionTables {
         b.append("</tr></thead>\n<tbody>\n");
         boolean anySubset = false;
         Map<String, Set<String>> threats = new LinkedHashMap<>();
-        for (String c : conditions) {
-            b.append("<tr><td>").append(c == null ? esc(NO_CONDITION) : Html.escOrDash(c)).append("</td>");
+        for (Condition c : conditions) {
+            b.append("<tr><td>").append(Html.escOrDash(c.label())).append("</td>");
             for (String l : layers) {
                 List<RunRecord> cell = cell(attacked, c, l);
                 for (String[] a : ATTACKS) {
@@ -260,10 +254,10 @@ final class ConditionTables {
 
     // ------------------------------------------------------------------ ordering
 
-    private static List<RunRecord> cell(List<RunRecord> runs, @Nullable String condition, String layer) {
+    private static List<RunRecord> cell(List<RunRecord> runs, Condition condition, String layer) {
         List<RunRecord> out = new ArrayList<>();
         for (RunRecord r : runs) {
-            if (java.util.Objects.equals(ReportGenerator.condition(r), condition) && nz(r.layer()).equals(layer)) {
+            if (ReportGenerator.condition(r).equals(condition) && nz(r.layer()).equals(layer)) {
                 out.add(r);
             }
         }
@@ -286,112 +280,9 @@ final class ConditionTables {
             .thenComparing(l -> l.toLowerCase(Locale.ROOT))
             .thenComparing(Comparator.naturalOrder());
 
-    /** The distinct conditions of the runs in row order; null (no condition) last. */
-    private static List<@Nullable String> conditions(List<RunRecord> runs) {
-        Set<String> set = new LinkedHashSet<>();
-        boolean none = false;
-        for (RunRecord r : runs) {
-            String c = ReportGenerator.condition(r);
-            if (c == null) {
-                none = true;
-            } else {
-                set.add(c);
-            }
-        }
-        List<@Nullable String> out = new ArrayList<>(set);
-        out.sort(CONDITION_ORDER);
-        if (none) {
-            out.add(null);
-        }
-        return out;
-    }
-
-    /**
-     * Row order of conditions: {@code clean}; {@code sym-noise} by rate ascending; {@code asym-noise} by rate
-     * ascending; {@code subset} by fraction descending; {@code free-adv}; then combinations (parts joined by
-     * {@code ", "}) compared part by part in the same order; then anything else alphabetically.
-     */
-    static final Comparator<@Nullable String> CONDITION_ORDER = (x, y) -> {
-        Key a = key(x == null ? "" : x);
-        Key b = key(y == null ? "" : y);
-        int c = Integer.compare(a.tier, b.tier);
-        if (c != 0) {
-            return c;
-        }
-        if (a.tier == 2) {
-            c = a.text.toLowerCase(Locale.ROOT).compareTo(b.text.toLowerCase(Locale.ROOT));
-        } else {
-            for (int i = 0; c == 0 && i < Math.min(a.parts.size(), b.parts.size()); i++) {
-                c = comparePart(a.parts.get(i), b.parts.get(i));
-            }
-            if (c == 0) {
-                c = Integer.compare(a.parts.size(), b.parts.size());
-            }
-        }
-        return c != 0 ? c : a.text.compareTo(b.text);
-    };
-
-    private record Part(int kind, double number, String text) {
-    }
-
-    /** tier 0: one known condition; 1: a combination; 2: anything else. */
-    private record Key(int tier, List<Part> parts, String text) {
-    }
-
-    private static Key key(String condition) {
-        List<Part> parts = new ArrayList<>();
-        boolean allKnown = true;
-        for (String p : condition.split(",")) {
-            String t = p.strip();
-            if (t.isEmpty()) {
-                continue;
-            }
-            Part part = part(t);
-            allKnown &= part.kind < KINDS.size();
-            parts.add(part);
-        }
-        int tier = parts.size() > 1 ? 1 : parts.size() == 1 && allKnown ? 0 : 2;
-        return new Key(tier, parts, condition);
-    }
-
-    private static Part part(String text) {
-        String lower = text.toLowerCase(Locale.ROOT);
-        String[] split = lower.split("\\s+", 2);
-        int kind = KINDS.indexOf(split[0]);
-        if (kind < 0) {
-            return new Part(KINDS.size(), Double.NaN, lower);
-        }
-        double number = Double.NaN;
-        if (split.length > 1) {
-            Matcher m = LEADING_NUMBER.matcher(split[1].strip());
-            if (m.find()) {
-                number = Double.parseDouble(m.group(1));
-            }
-        }
-        return new Part(kind, number, lower);
-    }
-
-    private static int comparePart(Part a, Part b) {
-        int c = Integer.compare(a.kind, b.kind);
-        if (c != 0) {
-            return c;
-        }
-        if (a.kind < KINDS.size()) {
-            // a missing number sorts after the numbered ones of the same kind
-            boolean an = Double.isNaN(a.number);
-            boolean bn = Double.isNaN(b.number);
-            if (an != bn) {
-                return an ? 1 : -1;
-            }
-            if (!an) {
-                c = KINDS.get(a.kind).equals("subset") ? Double.compare(b.number, a.number)
-                        : Double.compare(a.number, b.number);
-                if (c != 0) {
-                    return c;
-                }
-            }
-        }
-        return a.text.compareTo(b.text);
+    /** The distinct conditions of the runs in row order (clean first; see {@link Condition#compareTo}). */
+    private static List<Condition> conditions(List<RunRecord> runs) {
+        return runs.stream().map(ReportGenerator::condition).distinct().sorted().toList();
     }
 
     private static String nz(@Nullable String s) {

@@ -82,7 +82,7 @@ public final class ReportCommand {
                     + " could be read (first problem: " + loaded.warnings().get(0)
                     + "); fix or remove the damaged files, or run an experiment again");
         }
-        String html = ReportGenerator.render(loaded.runs(), loaded.warnings());
+        String html = ReportGenerator.render(loaded.runs(), loaded.warnings(), java.time.ZonedDateTime.now(), runsDir.toString());
         try {
             AtomicFiles.writeString(out, html);
         } catch (UncheckedIOException e) {

@@ -26,6 +26,7 @@ import org.pnnlab.api.run.EnvironmentInfo;
 import org.pnnlab.api.run.EpochRecord;
 import org.pnnlab.api.run.FinalMetrics;
 import org.pnnlab.api.run.RobustnessRecord;
+import org.pnnlab.api.run.Condition;
 import org.pnnlab.api.run.RunRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,17 +43,10 @@ import org.slf4j.LoggerFactory;
 public final class ReportGenerator {
     private static final Logger LOG = LoggerFactory.getLogger(ReportGenerator.class);
 
-    /** Name of the optional configuration entry that splits runs of one experiment and layer into groups. */
-    public static final String CONDITION_KEY = "condition";
 
     /** Header of the column showing the original code's smoothed monitor. */
     static final String LEGACY_HEADER = "Legacy smoothed monitor (not test accuracy)";
 
-    /**
-     * A run still marked {@code running} whose record was last rewritten longer ago than this before the
-     * report's generation time is shown as stale: its process was most likely killed.
-     */
-    static final Duration STALE_AFTER = Duration.ofHours(1);
 
     private static final DateTimeFormatter SHOWN_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx",
             Locale.ROOT);
@@ -76,14 +70,20 @@ public final class ReportGenerator {
      *
      * @param runs the runs to show, in any order (rows are sorted by experiment, layer, then seed)
      * @param warnings problems to list in the report, e.g. files that could not be read
-     * @param generatedAt the time printed in the header, and the reference for telling a stale {@code running}
-     *     run (last updated more than {@link #STALE_AFTER} before it) from a live one
+     * @param generatedAt the time printed in the header
      */
     public static String render(List<RunRecord> runs, List<String> warnings, ZonedDateTime generatedAt) {
+        return render(runs, warnings, generatedAt, "runs");
+    }
+
+    /** Renders the report of the runs under {@code runsFolder} (named in the resume commands it shows). */
+    public static String render(List<RunRecord> runs, List<String> warnings, ZonedDateTime generatedAt,
+                                String runsFolder) {
+        runsDir.set(runsFolder);
         List<RunRecord> sorted = new ArrayList<>(runs);
         sorted.sort(ORDER);
         Map<RunRecord, String> labels = labels(sorted);
-        boolean anyCondition = sorted.stream().anyMatch(r -> condition(r) != null);
+        boolean anyCondition = sorted.stream().anyMatch(r -> !condition(r).isClean());
 
         StringBuilder b = new StringBuilder(32 * 1024);
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -116,8 +116,7 @@ public final class ReportGenerator {
         Map<String, Integer> byStatus = new LinkedHashMap<>();
         for (RunRecord r : runs) {
             experiments.add(nz(r.experiment()));
-            byStatus.merge(staleSince(r, generatedAt) != null ? "running (stale)" : nz(r.status()), 1,
-                    Integer::sum);
+            byStatus.merge(r.effectiveStatus(), 1, Integer::sum);
         }
         b.append("<header>\n<h1>PNN Lab \u2014 run comparison</h1>\n<p class=\"meta\"><strong>")
                 .append(runs.size()).append(runs.size() == 1 ? " run" : " runs").append("</strong> in ")
@@ -181,14 +180,16 @@ public final class ReportGenerator {
             b.append("<td>").append(escOrDash(r.experiment())).append("</td>");
             b.append("<td>").append(escOrDash(r.layer())).append("</td>");
             if (withCondition) {
-                b.append("<td>").append(escOrDash(condition(r))).append("</td>");
+                b.append("<td>").append(escOrDash(condition(r).label())).append("</td>");
             }
             b.append("<td>").append(escOrDash(r.dataset())).append("</td>");
             b.append("<td>").append(escOrDash(r.model())).append("</td>");
             numCell(b, r.seed(), Long.toString(r.seed()));
-            statusCell(b, r, generatedAt);
-            numCell(b, r.parameterCount(), Html.thousands(r.parameterCount()));
-            numCell(b, r.fixedParameterCount(), Html.thousands(r.fixedParameterCount()));
+            statusCell(b, r);
+            long params = r.facts() == null ? 0 : r.facts().parameterCount();
+            long fixed = r.facts() == null ? 0 : r.facts().fixedParameterCount();
+            numCell(b, params, Html.thousands(params));
+            numCell(b, fixed, Html.thousands(fixed));
             int done = epochs(r).size();
             numCell(b, done, done + "/" + (r.plannedEpochs() > 0 ? Integer.toString(r.plannedEpochs()) : DASH));
 
@@ -321,7 +322,7 @@ public final class ReportGenerator {
         }
         List<GroupKey> keys = new ArrayList<>(groups.keySet());
         keys.sort(Comparator.comparing(GroupKey::experiment).thenComparing(GroupKey::layer)
-                .thenComparing(k -> k.condition() == null ? "" : k.condition()));
+                .thenComparing(GroupKey::condition));
 
         b.append("<section id=\"groups\">\n<h2>Grouped over seeds</h2>\n");
         if (keys.isEmpty()) {
@@ -364,7 +365,7 @@ public final class ReportGenerator {
             b.append("<tr><td>").append(escOrDash(k.experiment())).append("</td><td>").append(escOrDash(k.layer()))
                     .append("</td>");
             if (withCondition) {
-                b.append("<td>").append(escOrDash(k.condition())).append("</td>");
+                b.append("<td>").append(escOrDash(k.condition().label())).append("</td>");
             }
             numCell(b, members.size(), Integer.toString(members.size()));
             numCell(b, completed, Integer.toString(completed));
@@ -382,7 +383,7 @@ public final class ReportGenerator {
                 .append("but not averaged. \u00b1 is the sample standard deviation (divisor n\u22121) in ")
                 .append("percentage points; it needs at least two completed runs. Where a statistic covers fewer ")
                 .append("runs than completed, n says how many. Groups are formed by experiment, layer and the ")
-                .append("configuration entry <code>").append(esc(CONDITION_KEY)).append("</code> if present.</p>\n")
+                .append("experimental condition of the run's configuration.</p>\n")
                 .append("</section>\n");
     }
 
@@ -460,23 +461,15 @@ public final class ReportGenerator {
 
     // ------------------------------------------------------------------ helpers
 
-    private record GroupKey(String experiment, String layer, @Nullable String condition) {
+    private record GroupKey(String experiment, String layer, Condition condition) {
     }
 
     private record Best(double value, int epoch, boolean sofar) {
     }
 
-    /** The configuration entry {@value #CONDITION_KEY} as a string, or null when absent or blank. */
-    static @Nullable String condition(RunRecord r) {
-        Map<String, Object> cfg = r.configuration();
-        if (cfg == null) {
-            return null;
-        }
-        Object c = cfg.get(CONDITION_KEY);
-        if (c == null || c.toString().isBlank()) {
-            return null;
-        }
-        return c.toString();
+    /** The run's experimental condition, from its typed configuration. */
+    static Condition condition(RunRecord r) {
+        return r.config().condition();
     }
 
     /** The legend label of each run: experiment / layer [/ condition] / seed, made unique with the run id. */
@@ -494,8 +487,8 @@ public final class ReportGenerator {
     }
 
     private static String baseLabel(RunRecord r) {
-        String c = condition(r);
-        return nz(r.experiment()) + " / " + nz(r.layer()) + (c == null ? "" : " / " + c) + " / seed " + r.seed();
+        Condition c = condition(r);
+        return nz(r.experiment()) + " / " + nz(r.layer()) + (c.isClean() ? "" : " / " + c.label()) + " / seed " + r.seed();
     }
 
     private static @Nullable Best best(RunRecord r) {
@@ -526,56 +519,26 @@ public final class ReportGenerator {
     }
 
     /**
-     * The status badge. A {@code running} run whose last update is more than {@link #STALE_AFTER} before the
-     * generation time reads "running (stale: last update ...)", so a killed run does not pass for a live one.
+     * The status badge. A run still marked {@code running} whose process is gone ({@code kill -9}, a crash of the
+     * machine) reads {@code interrupted}; an interrupted or failed run shows the command that resumes it.
      */
-    private static void statusCell(StringBuilder b, RunRecord r, ZonedDateTime generatedAt) {
-        Instant stale = staleSince(r, generatedAt);
-        if (stale == null) {
-            b.append("<td><span class=\"status ").append(statusClass(r.status())).append("\">")
-                    .append(escOrDash(r.status())).append("</span></td>");
-            return;
+    private static void statusCell(StringBuilder b, RunRecord r) {
+        String status = r.effectiveStatus();
+        b.append("<td><span class=\"status ").append(statusClass(status)).append("\"");
+        if (!status.equals(r.status())) {
+            b.append(" title=\"marked running, but its process (").append(r.process() == null ? "?" : r.process().pid())
+                    .append(") is gone: the run was killed\"");
         }
-        ZonedDateTime at = stale.atZone(generatedAt.getZone());
-        b.append("<td><span class=\"status stale\" title=\"still marked running, but its record has not been ")
-                .append("updated for more than ").append(STALE_AFTER.toHours())
-                .append(" h before this report; the run was probably killed\">")
-                .append(esc(r.status())).append(" (stale: last update <time datetime=\"")
-                .append(esc(stale.toString())).append("\">").append(esc(at.format(SHOWN_TIME)))
-                .append("</time>)</span></td>");
+        b.append(">").append(escOrDash(status)).append("</span>");
+        if ((status.equals(RunRecord.INTERRUPTED) || status.equals(RunRecord.FAILED)) && !r.readOnly()) {
+            b.append("<br><code class=\"resume\">pnn resume ").append(esc(runsDir.get())).append('/')
+                    .append(esc(r.experiment())).append('/').append(esc(r.runId())).append("</code>");
+        }
+        b.append("</td>");
     }
 
-    /**
-     * The last update of a run that is marked {@code running} but was last updated more than
-     * {@link #STALE_AFTER} before {@code generatedAt}; null for any other run, or when the time cannot be read.
-     */
-    static @Nullable Instant staleSince(RunRecord r, ZonedDateTime generatedAt) {
-        if (!RunRecord.RUNNING.equals(r.status())) {
-            return null;
-        }
-        Instant updated = parseInstant(r.updatedAt());
-        if (updated == null) {
-            return null;
-        }
-        return Duration.between(updated, generatedAt.toInstant()).compareTo(STALE_AFTER) > 0 ? updated : null;
-    }
-
-    /** An ISO-8601 instant ({@code 2025-01-01T00:00:00Z}) or offset date-time; null if neither. */
-    private static @Nullable Instant parseInstant(@Nullable String s) {
-        if (s == null || s.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(s.strip());
-        } catch (DateTimeParseException e) {
-            try {
-                return OffsetDateTime.parse(s.strip()).toInstant();
-            } catch (DateTimeParseException e2) {
-                LOG.debug("cannot read time '{}'", s);
-                return null;
-            }
-        }
-    }
+    /** The runs folder of the report being rendered, for the resume commands it shows. */
+    private static final ThreadLocal<String> runsDir = ThreadLocal.withInitial(() -> "runs");
 
     private static String statusClass(@Nullable String status) {
         if (status == null) {

@@ -67,6 +67,7 @@ public final class RunStore {
             throw new PnnException(runJson + " has schema version " + v.asInt() + ", newer than this pnn reads ("
                     + RunRecord.SCHEMA_VERSION + "); update pnn");
         }
+        if (v.asInt() < RunRecord.SCHEMA_VERSION) return RunRecordV1.convert(tree, MAPPER, runJson);
         try {
             return MAPPER.treeToValue(tree, RunRecord.class);
         } catch (IOException | IllegalArgumentException e) {
@@ -77,6 +78,27 @@ public final class RunStore {
             int cut = msg.indexOf("\n");
             if (cut > 0) msg = msg.substring(0, cut);
             throw new PnnException(runJson + " does not match the run schema: " + msg, e);
+        }
+    }
+
+    /**
+     * Adds robustness entries to a saved run, replacing earlier entries of the same names, and changes nothing else
+     * in the file: records of an older schema keep their format (they are read-only otherwise).
+     */
+    public static void addRobustness(Path runJson, List<RobustnessRecord> added) {
+        RunRecord current = read(runJson);
+        if (!current.readOnly()) {
+            write(runJson, current.withRobustness(added));
+            return;
+        }
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode tree =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) MAPPER.readTree(runJson.toFile());
+            tree.set("robustness", MAPPER.valueToTree(current.withRobustness(added).robustness()));
+            tree.put("updatedAt", java.time.Instant.now().toString());
+            AtomicFiles.writeString(runJson, MAPPER.writeValueAsString(tree) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not update " + runJson, e);
         }
     }
 

@@ -17,8 +17,11 @@ import org.pnnlab.api.PnnException;
 class RunStoreTest {
     static RunRecord sample() {
         EnvironmentInfo env = new EnvironmentInfo("17", "v", "linux", 2, "cpu", "openblas", "abc", "dev");
-        return new RunRecord(RunRecord.SCHEMA_VERSION, "r1", "exp", RunRecord.RUNNING, "conv", 1, "mnist", "lenet", 3,
-                100, 5, Map.of("lr", 0.001), env, List.of(), null, 0, "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", null);
+        RunConfig c = RunConfig.of("exp", DataConfig.of("mnist"),
+                ModelConfig.everySlot("lenet", Map.of("nfilters", 8), LayerChoice.of("conv", Map.of("act", "relu"))));
+        return new RunRecord(RunRecord.SCHEMA_VERSION, "r1", RunRecord.RUNNING, c, new RunFacts(100, 5, 60, 0, 10, 1, 0, 0),
+                env, new ProcessInfo(1, "nowhere", null), List.of(), null, 0, "2026-01-01T00:00:00Z",
+                "2026-01-01T00:00:00Z", null, List.of());
     }
 
     @Test
@@ -68,10 +71,10 @@ class RunStoreTest {
         Files.writeString(f, "{\"hello\": 1}");
         e = assertThrows(PnnException.class, () -> RunStore.read(f));
         assertTrue(e.getMessage().contains("schemaVersion"), e.getMessage());
-        String noLayer = RunStore.toJson(sample()).replace("\"layer\" : \"conv\",", "");
-        Files.writeString(f, noLayer);
+        String noRunId = RunStore.toJson(sample()).replace("\"runId\" : \"r1\",", "");
+        Files.writeString(f, noRunId);
         e = assertThrows(PnnException.class, () -> RunStore.read(f));
-        assertTrue(e.getMessage().contains("'layer'"), e.getMessage());
+        assertTrue(e.getMessage().contains("'runId'"), e.getMessage());
     }
 
     @Test

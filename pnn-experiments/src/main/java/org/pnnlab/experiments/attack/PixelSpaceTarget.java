@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastDivOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.pnnlab.datasets.Normalization;
+import org.pnnlab.api.data.Normalization;
 
 /**
  * A model that takes normalised inputs {@code (p − mean_c)/std_c}, seen as a target whose inputs are pixels

@@ -12,12 +12,11 @@ import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.pnnlab.api.PnnException;
-import org.pnnlab.experiments.Progress;
 
 /**
  * Accuracy under attack: every evaluated sample is attacked, the evaluated target classifies the result (argmax
  * of its logits), and the accuracy is the number correct over the number evaluated. Like
- * {@link org.pnnlab.experiments.Evaluation}, the samples are taken in order, in batches, each counted once; with
+ * the test-set evaluation of training, the samples are taken in order, in batches, each counted once; with
  * {@link #withLimit} only the first {@code limit} samples are evaluated and the {@link Result} says so (the
  * reference scores SPSA on 10 batches only, spec CNNF.md §7).
  *
@@ -25,9 +24,6 @@ import org.pnnlab.experiments.Progress;
  * batch size and the data order. Instances are immutable; the {@code with…} methods return modified copies.
  */
 public final class RobustnessEvaluator {
-    /** The attack names {@link #attack} understands. */
-    public static final List<String> ATTACKS = List.of("clean", "fgsm", "pgd", "spsa", "transfer");
-
     /** Progress of one evaluation. Only {@link #batchDone} must be written. */
     @FunctionalInterface
     public interface Listener {
@@ -146,37 +142,6 @@ public final class RobustnessEvaluator {
         return seed;
     }
 
-    /** An attack by name with SPSA's reference settings; see {@link #attack(String, ThreatModel, Spsa.Settings, AttackTarget)}. */
-    public static Attack attack(String name, ThreatModel threat, @Nullable AttackTarget transferSource) {
-        return attack(name, threat, Spsa.Settings.defaults(), transferSource);
-    }
-
-    /**
-     * An attack by name: {@code clean}, {@code fgsm}, {@code pgd}, {@code spsa}, or {@code transfer} (PGD on
-     * {@code transferSource}, which it then requires).
-     */
-    public static Attack attack(String name, ThreatModel threat, Spsa.Settings spsa, @Nullable AttackTarget transferSource) {
-        return switch (name) {
-            case "clean" -> Attack.none();
-            case "fgsm" -> new Fgsm(threat);
-            case "pgd" -> new Pgd(threat);
-            case "spsa" -> new Spsa(threat, spsa);
-            case "transfer" -> {
-                if (transferSource == null) {
-                    throw new PnnException("the transfer attack needs a source model to compute PGD on");
-                }
-                yield new Transfer(transferSource, threat);
-            }
-            default -> throw new PnnException("unknown attack '" + name + "'; known attacks: " + String.join(", ", ATTACKS));
-        };
-    }
-
-    /** {@link #evaluate(AttackTarget, Attack, INDArray, INDArray)} with the attack built by name. */
-    public Result evaluate(String attack, AttackTarget target, @Nullable AttackTarget transferSource, ThreatModel threat,
-                           INDArray features, INDArray labels) {
-        return evaluate(target, attack(attack, threat, transferSource), features, labels);
-    }
-
     /**
      * Evaluates {@code attack} against {@code target} on an in-memory test set.
      *
@@ -227,26 +192,6 @@ public final class RobustnessEvaluator {
             run.batch(rows(ds.getFeatures(), 0, take), rows(ds.getLabels(), 0, take));
         }
         return run.finish(!truncated);
-    }
-
-    /** A listener that drives a {@link Progress} display. */
-    public static Listener progress(Progress p) {
-        return new Listener() {
-            @Override
-            public void started(String attack, long planned) {
-                p.start(attack, Math.max(planned, 0));
-            }
-
-            @Override
-            public void batchDone(String attack, long evaluated, long planned, long correct) {
-                p.update(evaluated, String.format(Locale.ROOT, "acc %.2f%%", 100.0 * correct / evaluated));
-            }
-
-            @Override
-            public void finished(Result result) {
-                p.finish(result.describe());
-            }
-        };
     }
 
     private static INDArray rows(INDArray a, long from, long to) {

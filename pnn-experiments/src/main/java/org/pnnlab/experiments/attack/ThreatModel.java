@@ -3,7 +3,7 @@ package org.pnnlab.experiments.attack;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.pnnlab.api.PnnException;
-import org.pnnlab.datasets.Normalization;
+import org.pnnlab.api.data.Normalization;
 
 /**
  * An L∞ threat model in the units of the model's input: every adversarial input lies within {@code eps} of the

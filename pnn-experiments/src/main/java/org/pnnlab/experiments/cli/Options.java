@@ -53,10 +53,28 @@ final class Options {
         boolean debug;
     }
 
-    @Parameters(commandDescription = "Train a named experiment and save the run")
-    static final class Run {
-        @Parameter(description = "EXPERIMENT", required = true)
+    @Parameters(commandDescription = "Train a named experiment (or a --config file) and save the run")
+    static class Run {
+        @Parameter(description = "EXPERIMENT")
         List<String> name = new ArrayList<>();
+
+        @Parameter(names = "--config", description = "run this configuration file (as 'pnn config' prints it); other flags change it", converter = PathConverter.class)
+        Path config;
+
+        @Parameter(names = "--checkpoint-minutes", description = "longest stretch of training between two checkpoints inside an epoch (every epoch end is one too)")
+        double checkpointMinutes = 10;
+
+        @Parameter(names = "--augmentation", description = "training-time augmentation: none or crop-flip")
+        String augmentation;
+
+        @Parameter(names = "--eval-eps", description = "threat model of the evaluation after training: radius in [0,1] pixel units (default: the adversarial training's, else 0.1)")
+        Double evalEps;
+
+        @Parameter(names = "--eval-step", description = "evaluation PGD step in pixel units (default: the adversarial training's step-to-eps ratio; free training: eps/4)")
+        Double evalStep;
+
+        @Parameter(names = "--eval-steps", description = "evaluation PGD iterations (default: the adversarial training's; free training: 20)")
+        Integer evalSteps;
 
         @Parameter(names = "--epochs", description = "epochs (default: the experiment's)")
         Integer epochs;
@@ -130,10 +148,10 @@ final class Options {
         @Parameter(names = "--adv-eps", description = "adversarial training: PGD radius in [0,1] pixel units (turns it on)")
         Double advEps;
 
-        @Parameter(names = "--adv-step", description = "adversarial training: PGD step in pixel units (default: the experiment's step-to-eps ratio, else 0.355 eps)")
+        @Parameter(names = "--adv-step", description = "PGD adversarial training: step in pixel units (default: the experiment's step-to-eps ratio, else 0.355 eps)")
         Double advStep;
 
-        @Parameter(names = "--adv-steps", description = "adversarial training: PGD iterations")
+        @Parameter(names = "--adv-steps", description = "PGD adversarial training: iterations")
         Integer advSteps;
 
         @Parameter(names = "--clean", description = "adversarial training objective: supclean (clean + adversarial CE) or no (adversarial only)")
@@ -145,7 +163,7 @@ final class Options {
         @Parameter(names = "--mse-weight", description = "adversarial training of CNN-F: weight of the reconstruction losses")
         Double mseWeight;
 
-        @Parameter(names = "--evaluate", description = "attacks to evaluate after adversarial training, comma-separated (clean,pgd,fgsm,spsa; 'none' for none)")
+        @Parameter(names = "--evaluate", description = "attacks to evaluate after training, comma-separated (see 'pnn list'; 'none' for none)")
         String evaluate;
 
         @Parameter(names = "--spsa-limit", description = "SPSA after training attacks only the first N test images (0 = all)")
@@ -170,18 +188,40 @@ final class Options {
         boolean debug;
     }
 
+    @Parameters(commandDescription = "Print the resolved configuration of an experiment with the run flags, as JSON (pnn config NAME [flags])")
+    static final class Config extends Run {
+    }
+
+    @Parameters(commandDescription = "Continue an interrupted, failed or killed run from its last checkpoint (pnn resume RUN_DIR)")
+    static final class Resume {
+        @Parameter(description = "RUN_DIR", required = true)
+        List<String> dir = new ArrayList<>();
+
+        @Parameter(names = "--checkpoint-minutes", description = "longest stretch of training between two checkpoints inside an epoch")
+        double checkpointMinutes = 10;
+
+        @Parameter(names = "--data-dir", description = "data folder (default $PNN_DATA or ~/.pnn/data)", converter = PathConverter.class)
+        Path dataDir;
+
+        @Parameter(names = "--no-download", description = "never download missing data files")
+        boolean noDownload;
+
+        @Parameter(names = "--debug", hidden = true)
+        boolean debug;
+    }
+
     @Parameters(commandDescription = "Attack a trained run and store the accuracies in its run.json (pnn evaluate RUN_DIR)")
     static final class Evaluate {
         @Parameter(description = "RUN_DIR", required = true)
         List<String> dir = new ArrayList<>();
 
-        @Parameter(names = "--attack", description = "attacks, comma-separated or repeated: clean, pgd, fgsm, spsa, transfer")
+        @Parameter(names = "--attack", description = "attacks, comma-separated or repeated (see 'pnn list'; default: the run's, else clean,pgd,spsa)")
         List<String> attacks = new ArrayList<>();
 
-        @Parameter(names = "--eps", description = "radius in [0,1] pixel units (default: the run's adversarial training eps, else 0.1)")
+        @Parameter(names = "--eps", description = "radius in [0,1] pixel units (default: the run's evaluation threat model)")
         Double eps;
 
-        @Parameter(names = "--step", description = "PGD step in [0,1] pixel units (default: the run's step-to-eps ratio, else 0.355 eps)")
+        @Parameter(names = "--step", description = "PGD step in [0,1] pixel units (default: the run's, scaled with --eps)")
         Double step;
 
         @Parameter(names = "--steps", description = "PGD and SPSA iterations")
@@ -190,17 +230,17 @@ final class Options {
         @Parameter(names = "--limit", description = "attack only the first N test images (0 = the whole test set)")
         long limit;
 
-        @Parameter(names = "--spsa-limit", description = "SPSA attacks only the first N test images (0 = as --limit); the reference scores 1000")
-        long spsaLimit = 1000;
+        @Parameter(names = "--spsa-limit", description = "SPSA attacks only the first N test images (0 = as --limit; default: the run's, 1000)")
+        Long spsaLimit;
 
-        @Parameter(names = "--spsa-samples", description = "SPSA gradient-estimate samples (reference 128)")
-        int spsaSamples = 128;
+        @Parameter(names = "--spsa-samples", description = "SPSA gradient-estimate samples (default: the run's, 128)")
+        Integer spsaSamples;
 
         @Parameter(names = "--transfer-from", description = "run folder of the transfer attacker (for CNN-F: the same network without feedback)", converter = PathConverter.class)
         Path transferFrom;
 
-        @Parameter(names = "--batch-size", description = "test images attacked together")
-        int batchSize = 100;
+        @Parameter(names = "--batch-size", description = "test images attacked together (default: the run's, 100)")
+        Integer batchSize;
 
         @Parameter(names = "--seed", description = "seed of random starts and SPSA draws")
         long seed = 1;

@@ -2,7 +2,6 @@ package org.pnnlab.experiments.cli;
 
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterException;
-import com.google.inject.Guice;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +27,14 @@ import org.pnnlab.datasets.Datasets;
 import org.pnnlab.experiments.Bench;
 import org.pnnlab.experiments.CoreModule;
 import org.pnnlab.experiments.Progress;
-import org.pnnlab.experiments.RunOptions;
-import org.pnnlab.experiments.Trainer;
+import org.pnnlab.api.run.RunConfig;
+import org.pnnlab.api.run.RunConfigJson;
+import org.pnnlab.api.run.RunStore;
+import org.pnnlab.experiments.train.ConfigResolver;
+import org.pnnlab.experiments.train.NetworkBuilder;
+import org.pnnlab.experiments.train.RunLauncher;
+import org.pnnlab.experiments.train.StepStrategy;
+import org.pnnlab.experiments.train.Workspace;
 import org.pnnlab.models.ModelFactory;
 import org.pnnlab.models.ModelRegistry;
 import org.pnnlab.models.ModelSpec;
@@ -67,8 +72,11 @@ public final class PnnCli {
         Options.BenchCmd bench = new Options.BenchCmd();
         Options.Evaluate evaluate = new Options.Evaluate();
         Options.BenchLayerCmd benchLayer = new Options.BenchLayerCmd();
+        Options.Config config = new Options.Config();
+        Options.Resume resume = new Options.Resume();
         JCommander jc = JCommander.newBuilder().programName("pnn").addObject(global).addCommand("list", list)
-                .addCommand("run", run).addCommand("report", report).addCommand("demo", demo)
+                .addCommand("run", run).addCommand("config", config).addCommand("resume", resume)
+                .addCommand("report", report).addCommand("demo", demo)
                 .addCommand("model", model).addCommand("data", data).addCommand("bench", bench)
                 .addCommand("evaluate", evaluate).addCommand("bench-layer", benchLayer).build();
         boolean debug = List.of(args).contains("--debug");
@@ -88,6 +96,8 @@ public final class PnnCli {
             return switch (cmd) {
                 case "list" -> list();
                 case "run" -> run(run);
+                case "config" -> config(config);
+                case "resume" -> resume(resume);
                 case "evaluate" -> new EvaluateCommand(out).run(evaluate);
                 case "report" -> report(report);
                 case "demo" -> demo(demo);
@@ -169,64 +179,91 @@ public final class PnnCli {
             out.printf(Locale.ROOT, "  %-24s %s%n", f.name(), f.description());
         }
         out.println();
+        out.println("Attacks (--evaluate, pnn evaluate --attack NAME):");
+        for (var a : org.pnnlab.experiments.attack.AttackRegistry.load().all()) {
+            out.printf(Locale.ROOT, "  %-24s %s%n", a.name(), a.description());
+        }
+        out.println();
         out.println("Datasets (--dataset NAME, pnn data get NAME): " + String.join(", ", Datasets.names()));
         return 0;
     }
 
-    static RunOptions runOptions(Options.Run r) {
-        Boolean clean = null;
-        if (r.clean != null) {
-            clean = switch (r.clean) {
-                case "supclean" -> true;
-                case "no" -> false;
-                default -> throw new PnnException("--clean must be supclean or no, got '" + r.clean + "'");
-            };
+    /** The configuration the run flags ask for: the experiment's preset or a configuration file, then the flags. */
+    static RunConfig configOf(Options.Run r) {
+        RunConfig base;
+        if (r.config != null) {
+            if (!r.name.isEmpty()) {
+                throw new ParameterException("give an experiment name or --config FILE, not both");
+            }
+            base = RunConfigJson.read(r.config);
+        } else {
+            if (r.name.size() != 1) throw new ParameterException("run takes one experiment name (or --config FILE); see 'pnn list'");
+            base = ExperimentRegistry.load().get(r.name.get(0)).preset();
         }
-        List<String> evaluate = null;
-        if (r.evaluate != null) {
-            evaluate = r.evaluate.equals("none") ? List.of()
-                    : java.util.Arrays.stream(r.evaluate.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
-        }
-        RunOptions.TrainingOverrides t = new RunOptions.TrainingOverrides(r.optimizer, r.momentum, r.weightDecay,
-                r.schedule, r.power, r.gradClip, r.dropLast, r.advEps, r.advStep, r.advSteps, clean, r.cleanWeight,
-                r.mseWeight, evaluate, r.spsaLimit, r.advRepeats, r.fgsmStep);
-        RunOptions.Conditions conditions = new RunOptions.Conditions(
-                r.labelNoise != null ? r.labelNoise : RunOptions.Conditions.NONE.labelNoise(),
-                r.noiseType != null ? r.noiseType : RunOptions.Conditions.NONE.noiseType(), r.noisyValidation,
-                r.subset != null ? r.subset : RunOptions.Conditions.NONE.subset(),
-                r.validation != null ? r.validation : RunOptions.Conditions.NONE.validation());
-        return new RunOptions(r.epochs, r.batchSize, r.lr, r.seed, r.model, r.layer, Options.pairs(r.layerOpts, "--layer-opt"),
-                Options.pairs(r.modelOpts, "--model-opt"), r.dataset, r.dataDir, r.runsDir, !r.noDownload, r.trainLimit, t,
-                conditions);
+        return RunFlags.apply(base, r);
+    }
+
+    static Workspace workspace(Options.Run r) {
+        return new Workspace(r.runsDir, r.dataDir, !r.noDownload, minutes(r.checkpointMinutes), Progress.auto());
+    }
+
+    private static java.time.Duration minutes(double m) {
+        if (!(m > 0) || Double.isInfinite(m)) throw new PnnException("--checkpoint-minutes must be > 0, got " + m);
+        return java.time.Duration.ofMillis(Math.max(1, Math.round(m * 60_000)));
     }
 
     private int run(Options.Run r) {
-        if (r.name.size() != 1) throw new ParameterException("run takes one experiment name; see 'pnn list'");
         if (r.seeds < 1) throw new PnnException("--seeds must be at least 1, got " + r.seeds);
-        RunOptions base = runOptions(r);
+        RunConfig base = configOf(r);
+        Workspace ws = workspace(r);
         if (r.seeds == 1) {
-            train(r.name.get(0), base);
+            train(base, ws);
             return 0;
         }
-        long first = r.seed != null ? r.seed : 1;
         double[] acc = new double[r.seeds];
         for (int i = 0; i < r.seeds; i++) {
-            RunOptions o = base.withSeed(first + i);
-            Path dir = train(r.name.get(0), o);
-            var rec = org.pnnlab.api.run.RunStore.read(dir.resolve(org.pnnlab.api.run.RunStore.RUN_JSON));
+            Path dir = train(base.withSeed(base.seed() + i), ws);
+            var rec = RunStore.read(dir.resolve(RunStore.RUN_JSON));
             acc[i] = rec.finalMetrics() == null ? Double.NaN : rec.finalMetrics().testAccuracy();
         }
         double mean = java.util.Arrays.stream(acc).average().orElse(Double.NaN);
         double var = java.util.Arrays.stream(acc).map(a -> (a - mean) * (a - mean)).sum() / (acc.length - 1);
-        out.printf(Locale.ROOT, "%s over %d seeds (%d..%d): test accuracy %.2f%% +- %.2f (sample std)%n", r.name.get(0),
-                r.seeds, first, first + r.seeds - 1, 100 * mean, 100 * Math.sqrt(var));
+        out.printf(Locale.ROOT, "%s over %d seeds (%d..%d): test accuracy %.2f%% +- %.2f (sample std)%n",
+                base.experiment(), r.seeds, base.seed(), base.seed() + r.seeds - 1, 100 * mean, 100 * Math.sqrt(var));
         return 0;
     }
 
-    static Path train(String experiment, RunOptions options) {
-        Experiment e = ExperimentRegistry.load().get(experiment);
-        Trainer t = Guice.createInjector(new CoreModule(options, Progress.auto()), e.module()).getInstance(Trainer.class);
-        return t.run();
+    /** Trains one configuration with its experiment's parts (when the experiment is installed); returns the run folder. */
+    static Path train(RunConfig config, Workspace ws) {
+        return launcher(config).start(config, ws);
+    }
+
+    private static RunLauncher launcher(RunConfig config) {
+        ExperimentRegistry experiments = ExperimentRegistry.load();
+        Experiment e = experiments.names().contains(config.experiment()) ? experiments.get(config.experiment()) : null;
+        return CoreModule.injector(e).getInstance(RunLauncher.class);
+    }
+
+    private int config(Options.Config c) {
+        RunConfig resolved = CoreModule.injector(null).getInstance(ConfigResolver.class).resolve(configOf(c));
+        out.println(RunConfigJson.write(resolved));
+        return 0;
+    }
+
+    private int resume(Options.Resume r) {
+        if (r.dir.size() != 1) throw new ParameterException("resume takes one run folder, e.g. runs/<experiment>/<run-id>");
+        Path dir = Paths.get(r.dir.get(0));
+        Path json = dir.resolve(RunStore.RUN_JSON);
+        if (!Files.isRegularFile(json)) {
+            throw new PnnException(dir + " is not a run folder (it has no " + RunStore.RUN_JSON
+                    + "); give a folder such as runs/<experiment>/<run-id>");
+        }
+        RunConfig config = RunStore.read(json).config();
+        Workspace ws = new Workspace(dir.toAbsolutePath().getParent().getParent(), r.dataDir, !r.noDownload,
+                minutes(r.checkpointMinutes), Progress.auto());
+        Path done = launcher(config).resume(dir, ws);
+        out.println(done);
+        return 0;
     }
 
     private int report(Options.Report r) {
@@ -240,14 +277,24 @@ public final class PnnCli {
 
     private int demo(Options.Demo d) {
         if (d.epochs < 1) throw new PnnException("--epochs must be at least 1, got " + d.epochs);
-        List<String[]> plan = new ArrayList<>();
-        plan.add(new String[]{"mnist-lenet-conv", null});
-        plan.add(new String[]{"mnist-lenet-perturb", null});
-        if (LayerRegistry.load().contains("lbc")) plan.add(new String[]{"mnist-lenet-perturb", "lbc"});
-        for (String[] p : plan) {
-            RunOptions o = new RunOptions(d.epochs, null, null, null, null, p[1], Map.of(), Map.of(), "mnist-subset", null,
-                    d.runsDir, false, 0);
-            train(p[0], o);
+        ExperimentRegistry experiments = ExperimentRegistry.load();
+        List<RunConfig> plan = new ArrayList<>();
+        plan.add(experiments.get("mnist-lenet-conv").preset());
+        RunConfig perturb = experiments.get("mnist-lenet-perturb").preset();
+        plan.add(perturb);
+        if (LayerRegistry.load().contains("lbc")) {
+            plan.add(perturb.withModel(perturb.model().withLayer(org.pnnlab.api.run.LayerChoice.of("lbc"))));
+        }
+        Workspace ws = new Workspace(d.runsDir, null, false, Workspace.DEFAULT_CHECKPOINT_EVERY, Progress.auto());
+        for (RunConfig c : plan) {
+            RunConfig demo = c.withData(org.pnnlab.api.run.DataConfig.of("mnist-subset"))
+                    .withOptim(c.optim().withEpochs(d.epochs));
+            Path json = d.runsDir.resolve(demo.experiment()).resolve(demo.runId()).resolve(RunStore.RUN_JSON);
+            if (Files.isRegularFile(json) && RunStore.read(json).status().equals(org.pnnlab.api.run.RunRecord.COMPLETED)) {
+                out.println("already trained: " + json.getParent());
+                continue;
+            }
+            train(demo, ws);
         }
         Path written = ReportCommand.write(d.runsDir, d.runsDir.resolve("report.html"));
         out.println("report: " + written);
@@ -297,21 +344,26 @@ public final class PnnCli {
         if (b.iterations < 1 || b.warmup < 0 || b.batchSize < 2) {
             throw new PnnException("bench needs --iterations >= 1, --warmup >= 0 and --batch-size >= 2");
         }
-        RunOptions o = new RunOptions(null, b.batchSize, null, null, b.model, b.layer, Options.pairs(b.layerOpts, "--layer-opt"),
-                Options.pairs(b.modelOpts, "--model-opt"), null, null, Paths.get("runs"), false, 0);
-        Experiment e = ExperimentRegistry.load().get(b.name.get(0));
-        Trainer t = Guice.createInjector(new CoreModule(o, Progress.NONE), e.module()).getInstance(Trainer.class);
-        Trainer.Resolved r = t.resolve();
-        var ds = org.pnnlab.datasets.DatasetCatalog.standard().get(r.dataset());
+        Options.Run flags = new Options.Run();
+        flags.name = b.name;
+        flags.batchSize = b.batchSize;
+        flags.model = b.model;
+        flags.layer = b.layer;
+        flags.layerOpts = b.layerOpts;
+        flags.modelOpts = b.modelOpts;
+        var injector = CoreModule.injector(null);
+        RunConfig c = injector.getInstance(ConfigResolver.class).resolve(configOf(flags));
+        var ds = org.pnnlab.datasets.DatasetCatalog.standard().get(c.data().dataset());
         int[] shape = b.input != null ? parseShape(b.input) : new int[]{ds.channels(), ds.height(), ds.width()};
-        ComputationGraph net = t.buildNetwork(r, shape[0], shape[1], shape[2], ds.classNames().size());
-        if (b.profile) out.print(Bench.profile(net, shape, ds.classNames().size(), b.batchSize, b.warmup, b.iterations));
-        org.pnnlab.experiments.TrainingStep step = org.pnnlab.experiments.TrainingStep.needed(r.adversarial(),
-                r.training().gradClip()) ? new org.pnnlab.experiments.TrainingStep(net, r.adversarial(),
-                r.training().gradClip(), t.normalization(ds.normalization())) : null;
-        Bench.Result res = Bench.trainStep(net, step, shape, ds.classNames().size(), b.batchSize, b.warmup, b.iterations);
-        String kind = r.adversarial() != null ? ", adversarial PGD-" + r.adversarial().steps() + " step" : "";
-        out.printf(Locale.ROOT, "%s (layer %s, %s%s): %s%n", e.name(), r.layer(), String.join("x",
+        ComputationGraph net = injector.getInstance(NetworkBuilder.class).build(c, shape, ds.numClasses(), 1000);
+        if (b.profile) out.print(Bench.profile(net, shape, ds.numClasses(), b.batchSize, b.warmup, b.iterations));
+        boolean plain = c.adversarial() instanceof org.pnnlab.api.run.AdversarialTraining.None && c.optim().gradClip() == 0;
+        org.pnnlab.api.data.Normalization norm = c.normalization() != null ? c.normalization() : ds.normalization();
+        StepStrategy step = plain ? null : StepStrategy.standard(net, c, norm);
+        Bench.Result res = Bench.trainStep(net, step, shape, ds.numClasses(), b.batchSize, b.warmup, b.iterations);
+        String kind = c.adversarial() instanceof org.pnnlab.api.run.AdversarialTraining.Pgd p
+                ? ", adversarial PGD-" + p.threat().steps() + " step" : "";
+        out.printf(Locale.ROOT, "%s (layer %s, %s%s): %s%n", c.experiment(), c.layer(), String.join("x",
                 java.util.Arrays.stream(shape).mapToObj(Integer::toString).toList()), kind, res);
         return 0;
     }

@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.pnnlab.api.PnnException;
-import org.pnnlab.datasets.Normalization;
+import org.pnnlab.api.data.Normalization;
 
 class ThreatModelTest {
 

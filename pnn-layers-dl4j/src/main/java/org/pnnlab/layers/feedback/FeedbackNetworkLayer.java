@@ -27,7 +27,8 @@ import org.pnnlab.api.PnnException;
  * {@code eps}: the forward pass evaluates the logits, the backward pass differentiates that scalar, which
  * gives DL4J's parameter gradients and dL/dx for any upstream gradient eps.
  */
-public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
+public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork>
+        implements org.pnnlab.api.capability.InferenceModes, org.pnnlab.api.capability.AdversarialObjective {
     /** Which logits the layer outputs. */
     public enum Output { FIRST, LAST, AVERAGE }
 
@@ -52,8 +53,36 @@ public class FeedbackNetworkLayer extends BaseLayer<FeedbackNetwork> {
     }
 
     /** Feedback cycles of inference; with 0 every output mode is the first pass. */
+    @Override
     public int cycles() {
         return layerConf().model().cycles();
+    }
+
+    @Override
+    public Mode mode() {
+        return Mode.valueOf(output.name());
+    }
+
+    @Override
+    public void setMode(Mode mode) {
+        output = Output.valueOf(mode.name());
+    }
+
+    @Override
+    public INDArray logits(Mode mode, INDArray x) {
+        return logits(Output.valueOf(mode.name()), x);
+    }
+
+    @Override
+    public INDArray crossEntropyInputGradient(Mode mode, INDArray x, INDArray labelsOneHot) {
+        return inputGradient(Output.valueOf(mode.name()), x, labelsOneHot).inputGradient();
+    }
+
+    @Override
+    public double adversarialObjective(INDArray clean, INDArray adversarial, INDArray labelsOneHot,
+                                       org.pnnlab.api.capability.AdversarialObjective.Weights w) {
+        return objective(clean, adversarial, labelsOneHot,
+                new ObjectiveWeights(w.cleanWeight(), w.reconstructionWeight(), w.clean())).loss();
     }
 
     private List<org.nd4j.autodiff.listeners.Listener> listeners = List.of();

@@ -1,10 +1,11 @@
-package org.pnnlab.experiments;
+package org.pnnlab.experiments.train;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.pnnlab.datasets.Normalization;
+import org.pnnlab.api.data.Normalization;
+import org.pnnlab.api.run.AdversarialTraining;
 import org.pnnlab.experiments.attack.CrossEntropy;
 import org.pnnlab.experiments.attack.GraphTarget;
 import org.pnnlab.experiments.attack.PixelSpaceTarget;
@@ -25,7 +26,7 @@ import org.pnnlab.models.ModelFactory;
  * One minibatch is therefore m optimiser iterations. The normalisation's scale is positive, so the sign of the
  * pixel gradient is the sign of the model-input gradient.
  */
-public final class FreeAdversarialStep {
+public final class FreeAdversarialStep implements StepStrategy {
     private final ComputationGraph net;
     private final GraphRunner runner;
     private final PixelSpaceTarget pixels;
@@ -34,8 +35,7 @@ public final class FreeAdversarialStep {
     private final int repeats;
     private INDArray lastDelta;
 
-    public FreeAdversarialStep(ComputationGraph net, ExperimentSpec.Adversarial a, Normalization normalization) {
-        if (!a.isFree()) throw new IllegalArgumentException("not free adversarial training: " + a);
+    public FreeAdversarialStep(ComputationGraph net, AdversarialTraining.Free a, Normalization normalization) {
         this.net = net;
         this.runner = new GraphRunner(net);
         this.pixels = new PixelSpaceTarget(new GraphTarget(net), normalization);
@@ -46,7 +46,8 @@ public final class FreeAdversarialStep {
     }
 
     /** Trains on one minibatch (model units, as the data pipeline gives it); returns the mean loss of the replays. */
-    public double fit(INDArray x, INDArray yOneHot) {
+    @Override
+    public double fit(INDArray x, INDArray yOneHot, long iteration) {
         INDArray clean = pixels.toPixels(x);
         INDArray delta = Nd4j.zeros(clean.dataType(), clean.shape());
         long b = x.size(0);
@@ -62,7 +63,7 @@ public final class FreeAdversarialStep {
             INDArray sign = Transforms.sign(dx.mul(mask), false).castTo(delta.dataType());
             delta.addi(sign.muli(alpha));
             Transforms.min(Transforms.max(delta, -eps, false), eps, false);
-            TrainingStep.applyUpdate(net, (int) b);
+            GradientStep.applyUpdate(net, (int) b);
         }
         lastDelta = delta;
         return lossSum / repeats;

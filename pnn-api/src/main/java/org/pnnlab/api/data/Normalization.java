@@ -1,4 +1,4 @@
-package org.pnnlab.datasets;
+package org.pnnlab.api.data;
 
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;

@@ -1,0 +1,61 @@
+package org.pnnlab.api.run;
+
+import static org.pnnlab.api.run.Checks.require;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The robustness evaluation after training, also the defaults of {@code pnn evaluate} on the run.
+ *
+ * @param attacks attack names from the attack registry ({@code clean}, {@code pgd}, {@code fgsm}, {@code spsa}, ...),
+ *     run in this order on the final model; empty: none
+ * @param threat the threat model; null: the adversarial training's ({@link AdversarialTraining#evaluationThreat})
+ * @param limit attack only the first this many test images (0: the whole test set)
+ * @param spsaLimit SPSA attacks only the first this many test images (0: as {@code limit}); it costs 1 792 forward
+ *     passes an image
+ * @param spsaSamples SPSA's samples per gradient estimate
+ * @param batchSize test images attacked together
+ */
+public record EvaluationConfig(List<String> attacks, @Nullable ThreatSpec threat, long limit, long spsaLimit,
+                               int spsaSamples, int batchSize) {
+    /** No attacks; SPSA on the first 1 000 test images with 128 samples, batches of 100. */
+    public static final EvaluationConfig NONE = new EvaluationConfig(List.of(), null, 0, 1000, 128, 100);
+
+    public EvaluationConfig {
+        attacks = List.copyOf(attacks == null ? List.of() : attacks);
+        require(limit >= 0, "evaluation.limit (--limit)", ">= 0 (0: the whole test set)", limit);
+        require(spsaLimit >= 0, "evaluation.spsaLimit (--spsa-limit)", ">= 0", spsaLimit);
+        require(spsaSamples >= 1, "evaluation.spsaSamples (--spsa-samples)", ">= 1", spsaSamples);
+        require(batchSize >= 1, "evaluation.batchSize", ">= 1", batchSize);
+    }
+
+    public static EvaluationConfig of(List<String> attacks) {
+        return NONE.withAttacks(attacks);
+    }
+
+    /** The threat model to use: this configuration's, else the adversarial training's. */
+    public ThreatSpec threatFor(AdversarialTraining training) {
+        return threat != null ? threat : training.evaluationThreat();
+    }
+
+    public EvaluationConfig withAttacks(List<String> a) {
+        return new EvaluationConfig(a, threat, limit, spsaLimit, spsaSamples, batchSize);
+    }
+
+    public EvaluationConfig withThreat(@Nullable ThreatSpec t) {
+        return new EvaluationConfig(attacks, t, limit, spsaLimit, spsaSamples, batchSize);
+    }
+
+    public EvaluationConfig withLimit(long n) {
+        return new EvaluationConfig(attacks, threat, n, spsaLimit, spsaSamples, batchSize);
+    }
+
+    public EvaluationConfig withSpsa(long lim, int samples) {
+        return new EvaluationConfig(attacks, threat, limit, lim, samples, batchSize);
+    }
+
+    public EvaluationConfig withBatchSize(int b) {
+        return new EvaluationConfig(attacks, threat, limit, spsaLimit, spsaSamples, b);
+    }
+}
