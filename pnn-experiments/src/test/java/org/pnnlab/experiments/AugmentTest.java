@@ -74,11 +74,12 @@ class AugmentTest {
 
     @Test
     void theScheduleFollowsTheReproduction() {
-        ExperimentSpec.Training t = new ExperimentSpec.Training(150, 10, 0.1, "sgd", 1e-4, 1, List.of(60, 90, 120, 160), 0.2);
-        assertEquals(0.1, t.learningRateAt(0.1, 1), 1e-15);
-        assertEquals(0.1, t.learningRateAt(0.1, 59), 1e-15);
-        assertEquals(0.02, t.learningRateAt(0.1, 60), 1e-15);
-        assertEquals(0.004, t.learningRateAt(0.1, 90), 1e-15);
-        assertEquals(0.1 * 0.2 * 0.2 * 0.2, t.learningRateAt(0.1, 150), 1e-15);
+        org.pnnlab.api.run.OptimConfig t = org.pnnlab.api.run.OptimConfig.DEFAULTS.withLearningRate(0.1).withEpochs(150)
+                .withStepDecay(List.of(60, 90, 120, 160), 0.2);
+        assertEquals(0.1, t.learningRateAt(1), 1e-15);
+        assertEquals(0.1, t.learningRateAt(59), 1e-15);
+        assertEquals(0.02, t.learningRateAt(60), 1e-15);
+        assertEquals(0.004, t.learningRateAt(90), 1e-15);
+        assertEquals(0.1 * 0.2 * 0.2 * 0.2, t.learningRateAt(150), 1e-15);
     }
 }

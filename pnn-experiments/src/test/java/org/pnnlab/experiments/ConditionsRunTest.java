@@ -1,5 +1,11 @@
 package org.pnnlab.experiments;
 
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import org.pnnlab.api.run.DataConfig;
+import org.pnnlab.api.run.NoiseType;
+import org.pnnlab.api.run.RunConfig;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,33 +28,29 @@ import org.pnnlab.datasets.Datasets;
 /** Label noise, a training subset and a validation split in a real (tiny) run on the bundled MNIST subset. */
 class ConditionsRunTest {
 
-    static Path train(Path runs, int limit, long seed, RunOptions.Conditions conditions) {
-        RunOptions o = new RunOptions(2, 64, null, seed, null, null, Map.of(), Map.of("nfilters", "8"), "mnist-subset",
-                null, runs, false, limit, RunOptions.TrainingOverrides.NONE, conditions);
-        var e = ExperimentRegistry.load().get("mnist-lenet-conv");
-        return Guice.createInjector(new CoreModule(o, Progress.NONE), e.module()).getInstance(Trainer.class).run();
+    static Path train(Path runs, int limit, long seed, DataConfig data) {
+        RunConfig c = TestRuns.small("mnist-lenet-conv", limit, 2, seed, 8);
+        return TestRuns.train(c.withData(data.withDataset("mnist-subset").withTrainLimit(limit)), runs);
     }
 
     @Test
     void aRunRecordsItsConditionsAndValidationAccuracy(@TempDir Path runs) {
         // --label-noise 0.4 --subset 0.5 --validation 0.2 on the first 1000 training images
-        Path dir = train(runs, 1000, 4, new RunOptions.Conditions(0.4, "symmetric", false, 0.5, 0.2));
-        assertTrue(dir.getFileName().toString().endsWith("-conv-s4-sym40-sub50"), dir.toString());
+        DataConfig conditions = DataConfig.of("mnist-subset").withLabelNoise(0.4, NoiseType.SYMMETRIC).withSubset(0.5)
+                .withValidation(0.2);
+        Path dir = train(runs, 1000, 4, conditions);
         RunRecord r = RunStore.read(dir.resolve("run.json"));
         assertEquals(RunRecord.COMPLETED, r.status());
-        Map<String, Object> c = r.configuration();
-        assertEquals("sym-noise 40%, subset 50%", c.get("condition"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> cond = (Map<String, Object>) c.get("conditions");
-        assertNotNull(cond, c.toString());
-        assertEquals(0.4, ((Number) cond.get("labelNoise")).doubleValue());
-        assertEquals("symmetric", cond.get("noiseType"));
-        assertEquals(false, cond.get("noisyValidation"));
-        assertEquals(0.5, ((Number) cond.get("subset")).doubleValue());
-        assertEquals(0.2, ((Number) cond.get("validation")).doubleValue());
-        int trainImages = ((Number) cond.get("trainImages")).intValue();
-        int validationImages = ((Number) cond.get("validationImages")).intValue();
-        int noisy = ((Number) cond.get("noisyLabels")).intValue();
+        assertEquals("sym-noise 40%, subset 50%", r.config().condition().label());
+        DataConfig d = r.config().data();
+        assertEquals(0.4, d.labelNoise());
+        assertEquals(NoiseType.SYMMETRIC, d.noiseType());
+        assertEquals(false, d.noisyValidation());
+        assertEquals(0.5, d.subset());
+        assertEquals(0.2, d.validation());
+        int trainImages = r.facts().trainImages();
+        int validationImages = r.facts().validationImages();
+        int noisy = r.facts().noisyLabels();
         // per class: floor(0.2 n) held out, floor(half) of the rest trained on
         int[] counts = Datasets.load("mnist-subset", runs, false).train().head(1000).labelCounts();
         int expectTrain = 0;
@@ -59,7 +61,6 @@ class ConditionsRunTest {
         }
         assertEquals(expectTrain, trainImages);
         assertEquals(expectValidation, validationImages);
-        assertEquals(trainImages, ((Number) c.get("trainImages")).intValue());
         assertTrue(noisy > 0 && noisy <= Math.ceil(0.4 * trainImages), "noisy labels " + noisy);
         assertEquals(2, r.epochs().size());
         for (EpochRecord e : r.epochs()) {
@@ -76,37 +77,25 @@ class ConditionsRunTest {
         assertEquals(chosen.validationAccuracy(), fm.bestValidationAccuracy());
         for (EpochRecord e : r.epochs()) assertTrue(e.validationAccuracy() <= fm.bestValidationAccuracy());
 
-        // the same seed draws the same subset and noise; the seed decides them
-        RunRecord again = RunStore.read(train(runs, 1000, 4,
-                new RunOptions.Conditions(0.4, "symmetric", false, 0.5, 0.2)).resolve("run.json"));
-        assertEquals(cond, again.configuration().get("conditions"));
+        // the same seed draws the same subset and noise: a rerun of the same configuration, saved as a repetition
+        Path againDir = train(runs, 1000, 4, conditions);
+        assertEquals(dir.getFileName() + "-r2", againDir.getFileName().toString());
+        RunRecord again = RunStore.read(againDir.resolve("run.json"));
+        assertEquals(r.facts(), again.facts());
         assertEquals(r.epochs().get(0).validationCorrect(), again.epochs().get(0).validationCorrect());
     }
 
     @Test
-    void aCleanRunKeepsItsNameAndIsLabelledClean(@TempDir Path runs) {
-        Path dir = train(runs, 200, 2, RunOptions.Conditions.NONE);
-        assertTrue(dir.getFileName().toString().endsWith("-conv-s2"), dir.toString());
+    void aCleanRunIsLabelledCleanAndConditionsChangeTheRunId(@TempDir Path runs) {
+        Path dir = train(runs, 200, 2, DataConfig.of("mnist-subset"));
         RunRecord r = RunStore.read(dir.resolve("run.json"));
-        assertEquals("clean", r.configuration().get("condition"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> cond = (Map<String, Object>) r.configuration().get("conditions");
-        assertEquals(0, ((Number) cond.get("noisyLabels")).intValue());
-        assertEquals(200, ((Number) cond.get("trainImages")).intValue());
-        assertEquals(0, ((Number) cond.get("validationImages")).intValue());
+        assertEquals("clean", r.config().condition().label());
+        assertEquals(0, r.facts().noisyLabels());
+        assertEquals(200, r.facts().trainImages());
+        assertEquals(0, r.facts().validationImages());
         assertEquals(null, r.epochs().get(0).validationAccuracy());
         assertEquals(null, r.finalMetrics().testAccuracyAtBestValidation());
-    }
-
-    @Test
-    void badConditionsAreRejectedWithTheFlagAndTheRange() {
-        PnnException e = assertThrows(PnnException.class, () -> new RunOptions.Conditions(1, "symmetric", false, 1, 0));
-        assertEquals("--label-noise must be in [0, 1) (a fraction of the training labels), got 1", e.getMessage());
-        e = assertThrows(PnnException.class, () -> new RunOptions.Conditions(0, "symmetric", false, 0, 0));
-        assertEquals("--subset must be in (0, 1] (the fraction of each class kept for training), got 0", e.getMessage());
-        e = assertThrows(PnnException.class, () -> new RunOptions.Conditions(0, "symmetric", true, 1, 0));
-        assertTrue(e.getMessage().contains("--noisy-validation") && e.getMessage().contains("--validation"));
-        assertEquals("sym-noise 40%, free-adv",
-                new RunOptions.Conditions(0.4, "symmetric", false, 1, 0.1).label(List.of("free-adv")));
+        RunConfig noisy = r.config().withData(r.config().data().withLabelNoise(0.2, NoiseType.SYMMETRIC));
+        assertNotEquals(r.config().configHash(), noisy.configHash());
     }
 }

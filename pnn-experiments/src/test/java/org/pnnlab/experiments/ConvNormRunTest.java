@@ -1,5 +1,14 @@
 package org.pnnlab.experiments;
 
+import org.pnnlab.api.run.AdversarialTraining;
+import org.pnnlab.api.run.LayerChoice;
+import org.pnnlab.api.run.Optimizer;
+import org.pnnlab.api.run.RunConfig;
+import org.pnnlab.api.run.ThreatSpec;
+import org.pnnlab.experiments.train.ConfigResolver;
+import org.pnnlab.experiments.train.FreeAdversarialStep;
+import org.pnnlab.experiments.train.NetworkBuilder;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,51 +33,51 @@ import org.pnnlab.layers.dl4j.ConvNorm;
 /** Free adversarial training, the ConvNorm experiments end to end on the bundled MNIST subset, and bad input. */
 class ConvNormRunTest {
 
-    static Trainer trainer(Path runs, String experiment, String layer, RunOptions.TrainingOverrides t, int limit) {
-        RunOptions o = new RunOptions(1, 32, null, 3L, null, layer, Map.of(), Map.of(), "mnist-subset", null, runs, false,
-                limit, t, RunOptions.Conditions.NONE);
-        var e = ExperimentRegistry.load().get(experiment);
-        return Guice.createInjector(new CoreModule(o, Progress.NONE), e.module()).getInstance(Trainer.class);
+    static RunConfig preset(String experiment, String layer) {
+        RunConfig c = ExperimentRegistry.load().get(experiment).preset();
+        return c.withModel(c.model().withLayer(LayerChoice.of(layer)));
     }
 
     @Test
-    void freeTrainingReplaysEachBatchAndKeepsThePerturbationInTheBox(@TempDir Path runs) {
-        Trainer t = trainer(runs, "fmnist-convnorm-robust", "convnorm", RunOptions.TrainingOverrides.NONE, 64);
-        Trainer.Resolved r = t.resolve();
-        assertTrue(r.adversarial().isFree());
-        assertEquals(4, r.adversarial().repeats());
-        ComputationGraph net = t.buildNetwork(r, 1, 28, 28, 10, 2);
+    void freeTrainingReplaysEachBatchAndKeepsThePerturbationInTheBox() {
+        RunConfig c = CoreModule.injector(null).getInstance(ConfigResolver.class)
+                .resolve(preset("fmnist-convnorm-robust", "convnorm"));
+        AdversarialTraining.Free free = (AdversarialTraining.Free) c.adversarial();
+        assertEquals(4, free.repeats());
+        ComputationGraph net = CoreModule.injector(null).getInstance(NetworkBuilder.class)
+                .build(c, new int[] {1, 28, 28}, 10, 2);
         Normalization norm = new Normalization(new double[] {0.5}, new double[] {0.25});
-        FreeAdversarialStep step = new FreeAdversarialStep(net, r.adversarial(), norm);
+        FreeAdversarialStep step = new FreeAdversarialStep(net, free, norm);
         Nd4j.getRandom().setSeed(5);
         INDArray pixels = Nd4j.rand(DataType.FLOAT, 8, 1, 28, 28);
         INDArray x = pixels.sub(0.5).divi(0.25);
         INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 10);
         for (int i = 0; i < 8; i++) y.putScalar(i, i % 10, 1);
         INDArray before = net.params().dup();
-        double loss = step.fit(x, y);
+        double loss = step.fit(x, y, 0);
         assertTrue(Double.isFinite(loss) && loss > 0);
         assertEquals(4, net.getConfiguration().getIterationCount(), "one optimiser step per replay");
         assertEquals(4, net.getLayer("c1_convnorm").getParam(ConvNorm.COUNTER).getLong(0),
                 "every replay is a training-mode forward");
         assertNotEquals(before, net.params());
         INDArray delta = step.lastPerturbation();
-        assertTrue(delta.amaxNumber().doubleValue() <= r.adversarial().eps() + 1e-7, "δ stays in the eps box");
+        assertTrue(delta.amaxNumber().doubleValue() <= free.eps() + 1e-7, "δ stays in the eps box");
         assertTrue(delta.amaxNumber().doubleValue() > 0, "δ moved");
     }
 
     @Test
     void robustExperimentEndsWithFgsmAndPgdAndIsLabelledFreeAdv(@TempDir Path runs) {
-        var o = new RunOptions.TrainingOverrides(null, null, null, null, null, null, null, null, null, 2, null, null,
-                null, List.of("clean", "fgsm", "pgd"), null, 2, null);
-        Path dir = trainer(runs, "fmnist-convnorm-robust", "conv", o, 96).run();
+        RunConfig c = preset("fmnist-convnorm-robust", "conv");
+        c = c.withData(c.data().withDataset("mnist-subset").withTrainLimit(96))
+                .withOptim(c.optim().withBatchSize(32).withEpochs(1)).withSeed(3)
+                .withAdversarial(((AdversarialTraining.Free) c.adversarial()).withRepeats(2))
+                .withEvaluation(c.evaluation().withAttacks(List.of("clean", "fgsm", "pgd")).withThreat(
+                        c.evaluationThreat().withSteps(2)));
+        Path dir = TestRuns.train(c, runs);
         RunRecord rec = RunStore.read(dir.resolve("run.json"));
         assertEquals(RunRecord.COMPLETED, rec.status());
-        assertEquals("free-adv", rec.configuration().get("condition"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> adv = (Map<String, Object>) rec.configuration().get("adversarial");
-        assertEquals("free", adv.get("method"));
-        assertEquals(2, ((Number) adv.get("repeats")).intValue());
+        assertEquals("free-adv", rec.config().condition().label());
+        assertEquals(new AdversarialTraining.Free(0.1, 0.1, 2), rec.config().adversarial());
         List<String> names = rec.robustness().stream().map(RobustnessRecord::name).toList();
         assertTrue(names.contains("clean") && names.stream().anyMatch(n -> n.startsWith("fgsm"))
                 && names.stream().anyMatch(n -> n.startsWith("pgd")), names.toString());
@@ -76,28 +85,29 @@ class ConvNormRunTest {
         RobustnessRecord fgsm = rec.robustness().stream().filter(e -> e.attack().equals("fgsm")).findFirst().orElseThrow();
         assertEquals(1, ((Number) fgsm.threat().get("steps")).intValue(), "FGSM is one step: " + fgsm.threat());
         assertEquals(false, fgsm.threat().get("randomStart"));
+        RobustnessRecord pgd = rec.robustness().stream().filter(e -> e.attack().equals("pgd")).findFirst().orElseThrow();
+        assertEquals(2, ((Number) pgd.threat().get("steps")).intValue());
+        assertEquals(0.025, ((Number) pgd.threat().get("step")).doubleValue(), 1e-12, "eps/4 of free training");
     }
 
     @Test
-    void cifarExperimentsFollowTheReferenceRecipes(@TempDir Path runs) {
-        Trainer t = trainer(runs, "cifar10-convnorm", "convnorm", RunOptions.TrainingOverrides.NONE, 0);
-        Trainer.Resolved r = t.resolve();
-        assertEquals("momentum", r.training().optimizer());
-        assertEquals(0.1, r.learningRate());
-        assertEquals(1e-4, r.training().weightDecay());
-        assertEquals(0.1, r.training().learningRateAt(0.1, 40), 1e-12);
-        assertEquals(0.01, r.training().learningRateAt(0.1, 41), 1e-12);
-        assertEquals(0.001, r.training().learningRateAt(0.1, 81), 1e-12);
-        ComputationGraph net = t.buildNetwork(r, 3, 32, 32, 10, 391);
+    void cifarExperimentsFollowTheReferenceRecipes() {
+        RunConfig c = preset("cifar10-convnorm", "convnorm");
+        assertEquals(Optimizer.MOMENTUM, c.optim().optimizer());
+        assertEquals(0.1, c.optim().learningRate());
+        assertEquals(1e-4, c.optim().weightDecay());
+        assertEquals(0.1, c.optim().learningRateAt(40), 1e-12);
+        assertEquals(0.01, c.optim().learningRateAt(41), 1e-12);
+        assertEquals(0.001, c.optim().learningRateAt(81), 1e-12);
+        var injector = CoreModule.injector(null);
+        ComputationGraph net = injector.getInstance(NetworkBuilder.class).build(
+                injector.getInstance(ConfigResolver.class).resolve(c), new int[] {3, 32, 32}, 10, 391);
         assertEquals(11_214_794L, org.pnnlab.models.ParamCounts.of(net).trainable(), "ResNet-18 with ConvNorm (spec 2.3)");
-        Trainer robust = trainer(runs, "cifar10-convnorm-robust", "conv", RunOptions.TrainingOverrides.NONE, 0);
-        Trainer.Resolved rr = robust.resolve();
-        assertEquals(4, rr.adversarial().repeats());
-        assertEquals(8 / 255.0, rr.adversarial().eps(), 1e-12);
-        assertEquals(8 / 255.0, rr.adversarial().fgsmStep(), 1e-12);
-        assertEquals(2 / 255.0, rr.adversarial().step(), 1e-12);
-        assertEquals(20, rr.adversarial().steps());
-        assertEquals(0.01, rr.training().learningRateAt(0.1, 11), 1e-12);
-        assertEquals(11_173_962L, org.pnnlab.models.ParamCounts.of(robust.buildNetwork(rr, 3, 32, 32, 10, 391)).trainable());
+        RunConfig robust = preset("cifar10-convnorm-robust", "conv");
+        assertEquals(new AdversarialTraining.Free(8 / 255.0, 8 / 255.0, 4), robust.adversarial());
+        assertEquals(new ThreatSpec(8 / 255.0, 2 / 255.0, 20), robust.evaluationThreat());
+        assertEquals(0.01, robust.optim().learningRateAt(11), 1e-12);
+        assertEquals(11_173_962L, org.pnnlab.models.ParamCounts.of(injector.getInstance(NetworkBuilder.class).build(
+                injector.getInstance(ConfigResolver.class).resolve(robust), new int[] {3, 32, 32}, 10, 391)).trainable());
     }
 }

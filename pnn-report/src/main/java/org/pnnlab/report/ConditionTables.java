@@ -12,8 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.pnnlab.api.run.FinalMetrics;
 import org.pnnlab.api.run.RobustnessRecord;
@@ -21,8 +19,8 @@ import org.pnnlab.api.run.Condition;
 import org.pnnlab.api.run.RunRecord;
 
 /**
- * The "Conditions" section: for each experiment (family) with runs carrying the configuration entry
- * {@value ReportGenerator#CONDITION_KEY}, a condition &times; layer table of the final test accuracy over seeds,
+ * The "Conditions" section: for each experiment (family) whose runs differ in experimental condition or layer, a
+ * condition &times; layer table of the final test accuracy over seeds,
  * and, where runs were attacked, a table of clean / FGSM / PGD accuracy per condition and layer.
  *
  * <p>Each cell is the mean &plusmn; sample standard deviation in percent over the completed runs of that

@@ -27,11 +27,17 @@ public final class ReportCommand {
      * The runs that could be read and one warning per {@code run.json} that could not.
      *
      * @param files how many {@code run.json} files were found
+     * @param folders the folder each run was read from (by identity)
      */
-    public record LoadedRuns(List<RunRecord> runs, List<String> warnings, int files) {
+    public record LoadedRuns(List<RunRecord> runs, List<String> warnings, int files,
+                             java.util.Map<RunRecord, Path> folders) {
         public LoadedRuns {
             runs = List.copyOf(runs);
             warnings = List.copyOf(warnings);
+        }
+
+        public LoadedRuns(List<RunRecord> runs, List<String> warnings, int files) {
+            this(runs, warnings, files, new java.util.IdentityHashMap<>());
         }
     }
 
@@ -45,16 +51,19 @@ public final class ReportCommand {
         List<Path> files = RunStore.find(runsDir);
         List<RunRecord> runs = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        java.util.Map<RunRecord, Path> folders = new java.util.IdentityHashMap<>();
         for (Path file : files) {
             try {
-                runs.add(RunStore.read(file));
+                RunRecord r = RunStore.read(file);
+                runs.add(r);
+                folders.put(r, file.toAbsolutePath().normalize().getParent());
             } catch (RuntimeException e) {
                 String reason = reason(file, e);
                 LOG.warn("skipping {}: {}", file, reason);
                 warnings.add("Skipped " + file + ": " + reason);
             }
         }
-        return new LoadedRuns(runs, warnings, files.size());
+        return new LoadedRuns(runs, warnings, files.size(), folders);
     }
 
     /**
@@ -82,7 +91,8 @@ public final class ReportCommand {
                     + " could be read (first problem: " + loaded.warnings().get(0)
                     + "); fix or remove the damaged files, or run an experiment again");
         }
-        String html = ReportGenerator.render(loaded.runs(), loaded.warnings(), java.time.ZonedDateTime.now(), runsDir.toString());
+        String html = ReportGenerator.render(loaded.runs(), loaded.warnings(), java.time.ZonedDateTime.now(),
+                r -> loaded.folders().getOrDefault(r, dir.resolve(r.experiment()).resolve(r.runId())).toString());
         try {
             AtomicFiles.writeString(out, html);
         } catch (UncheckedIOException e) {

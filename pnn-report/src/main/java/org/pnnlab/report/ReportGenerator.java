@@ -4,11 +4,7 @@ import static org.pnnlab.report.Html.DASH;
 import static org.pnnlab.report.Html.esc;
 import static org.pnnlab.report.Html.escOrDash;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeParseException;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -79,7 +75,12 @@ public final class ReportGenerator {
     /** Renders the report of the runs under {@code runsFolder} (named in the resume commands it shows). */
     public static String render(List<RunRecord> runs, List<String> warnings, ZonedDateTime generatedAt,
                                 String runsFolder) {
-        runsDir.set(runsFolder);
+        return render(runs, warnings, generatedAt, r -> runsFolder + "/" + r.experiment() + "/" + r.runId());
+    }
+
+    /** Renders the report; {@code folderOf} names each run's folder in the resume commands it shows. */
+    public static String render(List<RunRecord> runs, List<String> warnings, ZonedDateTime generatedAt,
+                                java.util.function.Function<RunRecord, String> folderOf) {
         List<RunRecord> sorted = new ArrayList<>(runs);
         sorted.sort(ORDER);
         Map<RunRecord, String> labels = labels(sorted);
@@ -95,7 +96,7 @@ public final class ReportGenerator {
         header(b, sorted, warnings, generatedAt);
         b.append("<main>\n");
         warnings(b, warnings);
-        runTable(b, sorted, anyCondition, generatedAt);
+        runTable(b, sorted, anyCondition, folderOf);
         groupTable(b, sorted, anyCondition);
         ConditionTables.render(b, sorted);
         robustnessTable(b, sorted);
@@ -153,7 +154,7 @@ public final class ReportGenerator {
     }
 
     private static void runTable(StringBuilder b, List<RunRecord> runs, boolean withCondition,
-                                 ZonedDateTime generatedAt) {
+                                 java.util.function.Function<RunRecord, String> folderOf) {
         b.append("<section id=\"runs\">\n<h2>Runs</h2>\n");
         if (runs.isEmpty()) {
             b.append("<p class=\"note\">No runs to show.</p>\n</section>\n");
@@ -185,7 +186,7 @@ public final class ReportGenerator {
             b.append("<td>").append(escOrDash(r.dataset())).append("</td>");
             b.append("<td>").append(escOrDash(r.model())).append("</td>");
             numCell(b, r.seed(), Long.toString(r.seed()));
-            statusCell(b, r);
+            statusCell(b, r, folderOf.apply(r));
             long params = r.facts() == null ? 0 : r.facts().parameterCount();
             long fixed = r.facts() == null ? 0 : r.facts().fixedParameterCount();
             numCell(b, params, Html.thousands(params));
@@ -522,7 +523,7 @@ public final class ReportGenerator {
      * The status badge. A run still marked {@code running} whose process is gone ({@code kill -9}, a crash of the
      * machine) reads {@code interrupted}; an interrupted or failed run shows the command that resumes it.
      */
-    private static void statusCell(StringBuilder b, RunRecord r) {
+    private static void statusCell(StringBuilder b, RunRecord r, String dir) {
         String status = r.effectiveStatus();
         b.append("<td><span class=\"status ").append(statusClass(status)).append("\"");
         if (!status.equals(r.status())) {
@@ -531,14 +532,12 @@ public final class ReportGenerator {
         }
         b.append(">").append(escOrDash(status)).append("</span>");
         if ((status.equals(RunRecord.INTERRUPTED) || status.equals(RunRecord.FAILED)) && !r.readOnly()) {
-            b.append("<br><code class=\"resume\">pnn resume ").append(esc(runsDir.get())).append('/')
-                    .append(esc(r.experiment())).append('/').append(esc(r.runId())).append("</code>");
+            boolean plain = dir.matches("[A-Za-z0-9._/+:@=,-]+");
+            b.append("<br><code class=\"resume\">pnn resume ").append(esc(plain ? dir : "'" + dir.replace("'", "'\\''") + "'"))
+                    .append("</code>");
         }
         b.append("</td>");
     }
-
-    /** The runs folder of the report being rendered, for the resume commands it shows. */
-    private static final ThreadLocal<String> runsDir = ThreadLocal.withInitial(() -> "runs");
 
     private static String statusClass(@Nullable String status) {
         if (status == null) {
@@ -620,7 +619,6 @@ public final class ReportGenerator {
             .status.interrupted { background: #fff0d6; color: #8a5300; }
             .status.failed { background: #fde3e3; color: #9b1c1c; }
             .status.running { background: #e1edfa; color: #1f5f99; }
-            .status.stale { background: #fde3e3; color: #9b1c1c; white-space: normal; }
             .status.unknown { background: #eceff2; color: #4b5560; }
             .note { color: var(--muted); font-size: 0.85rem; max-width: 75em; }
             .warnings { margin-top: 24px; padding: 4px 18px 8px; background: var(--warn-bg);

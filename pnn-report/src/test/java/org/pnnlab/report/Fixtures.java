@@ -1,19 +1,31 @@
 package org.pnnlab.report;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
+import org.pnnlab.api.run.AdversarialTraining;
+import org.pnnlab.api.run.DataConfig;
 import org.pnnlab.api.run.EnvironmentInfo;
 import org.pnnlab.api.run.EpochRecord;
 import org.pnnlab.api.run.FinalMetrics;
+import org.pnnlab.api.run.LayerChoice;
+import org.pnnlab.api.run.ModelConfig;
+import org.pnnlab.api.run.NoiseType;
+import org.pnnlab.api.run.OptimConfig;
+import org.pnnlab.api.run.ProcessInfo;
+import org.pnnlab.api.run.RunConfig;
+import org.pnnlab.api.run.RunFacts;
 import org.pnnlab.api.run.RunRecord;
 
-/** Run records built by hand for the tests. */
+/** Run records (schema version 2) built by hand for the tests. */
 final class Fixtures {
     static final EnvironmentInfo ENV = new EnvironmentInfo("17.0.12", "Eclipse Adoptium", "Linux 6.1 amd64", 8,
             "nd4j-native", "OpenBLAS", "0123abc", "0.1.0-SNAPSHOT");
+
+    /** What the fixtures' runs measured: 1,234,567 trainable parameters and 4,096 fixed values. */
+    static final RunFacts FACTS = new RunFacts(1_234_567, 4_096, 60_000, 0, 10_000, 938, 0, 0);
 
     private Fixtures() {
     }
@@ -21,15 +33,95 @@ final class Fixtures {
     /** Time of the fixtures' last record update (and of finishing, for finished runs). */
     static final String UPDATED_AT = "2025-01-01T01:02:05Z";
 
-    /** As {@link #run(String, String, long, String, double[], int, double, Double, Map)}, planning every epoch run. */
-    static RunRecord run(String experiment, String layer, long seed, String status, double[] acc,
-                         double finalAcc, @Nullable Double legacy, Map<String, Object> config) {
-        return run(experiment, layer, seed, status, acc, acc.length, finalAcc, legacy, config);
+    // ------------------------------------------------------------------ configurations and conditions
+
+    /** {@code experiment} on mnist with a lenet whose every slot is {@code layer}, {@code planned} epochs. */
+    static RunConfig config(String experiment, String layer, long seed, int planned) {
+        return RunConfig.of(experiment, DataConfig.of("mnist"), ModelConfig.everySlot("lenet", Map.of(),
+                        LayerChoice.of(layer)))
+                .withSeed(seed)
+                .withOptim(OptimConfig.DEFAULTS.withEpochs(planned));
     }
 
-    /** A run whose per-epoch test accuracies are {@code acc} out of {@code planned}; completed runs get final metrics. */
+    /** No experimental condition: the configuration as it is (clean data, ordinary training). */
+    static UnaryOperator<RunConfig> clean() {
+        return c -> c;
+    }
+
+    /** Symmetric label noise of {@code rate}. */
+    static UnaryOperator<RunConfig> noise(double rate) {
+        return c -> c.withData(c.data().withLabelNoise(rate, NoiseType.SYMMETRIC));
+    }
+
+    /** Asymmetric label noise of {@code rate}. */
+    static UnaryOperator<RunConfig> asymNoise(double rate) {
+        return c -> c.withData(c.data().withLabelNoise(rate, NoiseType.ASYMMETRIC));
+    }
+
+    /** Training on {@code fraction} of each class. */
+    static UnaryOperator<RunConfig> subset(double fraction) {
+        return c -> c.withData(c.data().withSubset(fraction));
+    }
+
+    /** Free adversarial training (condition label {@code free-adv}). */
+    static UnaryOperator<RunConfig> freeAdv() {
+        return c -> c.withAdversarial(AdversarialTraining.Free.defaults());
+    }
+
+    /** PGD adversarial training (condition label {@code pgd-adv}). */
+    static UnaryOperator<RunConfig> pgdAdv() {
+        return c -> c.withAdversarial(AdversarialTraining.Pgd.of(0.1));
+    }
+
+    /** All of {@code parts}, applied in order. */
+    @SafeVarargs
+    static UnaryOperator<RunConfig> all(UnaryOperator<RunConfig>... parts) {
+        return c -> {
+            for (UnaryOperator<RunConfig> p : parts) {
+                c = p.apply(c);
+            }
+            return c;
+        };
+    }
+
+    // ------------------------------------------------------------------ processes
+
+    /** A process that is alive: this one. */
+    static ProcessInfo liveProcess() {
+        return ProcessInfo.current();
+    }
+
+    /** A process on this host that does not exist (as after {@code kill -9}). */
+    static ProcessInfo deadProcess() {
+        long pid = 4_000_000;
+        while (ProcessHandle.of(pid).isPresent()) {
+            pid++;
+        }
+        return new ProcessInfo(pid, ProcessInfo.current().host(), "2025-01-01T00:00:00Z");
+    }
+
+    // ------------------------------------------------------------------ records
+
+    /** As {@link #run(String, String, long, String, double[], int, double, Double, UnaryOperator)}, planning every epoch run. */
+    static RunRecord run(String experiment, String layer, long seed, String status, double[] acc,
+                         double finalAcc, @Nullable Double legacy, UnaryOperator<RunConfig> condition) {
+        return run(experiment, layer, seed, status, acc, acc.length, finalAcc, legacy, condition);
+    }
+
+    /**
+     * A run whose per-epoch test accuracies are {@code acc} out of {@code planned}; completed runs get final metrics.
+     * {@code condition} sets the experimental condition (or any other setting) of its configuration.
+     */
     static RunRecord run(String experiment, String layer, long seed, String status, double[] acc, int planned,
-                         double finalAcc, @Nullable Double legacy, Map<String, Object> config) {
+                         double finalAcc, @Nullable Double legacy, UnaryOperator<RunConfig> condition) {
+        return run(condition.apply(config(experiment, layer, seed, planned)), status, acc, finalAcc, legacy);
+    }
+
+    /**
+     * A run of {@code config} whose per-epoch test accuracies are {@code acc}; completed runs get final metrics. A
+     * running record belongs to this (live) process; finished ones have no process.
+     */
+    static RunRecord run(RunConfig config, String status, double[] acc, double finalAcc, @Nullable Double legacy) {
         List<EpochRecord> epochs = new ArrayList<>();
         int bestEpoch = 0;
         double best = Double.NEGATIVE_INFINITY;
@@ -46,51 +138,56 @@ final class Fixtures {
         FinalMetrics f = RunRecord.COMPLETED.equals(status)
                 ? new FinalMetrics(finalAcc, Math.round(finalAcc * 10_000), 10_000, best, bestEpoch, legacy)
                 : null;
-        return new RunRecord(RunRecord.SCHEMA_VERSION, experiment + "-s" + seed + "-20250101T000000",
-                experiment, status, layer, seed, "mnist", "lenet5", planned, 1_234_567, 4_096, config, ENV, epochs,
-                f, 3725, "2025-01-01T00:00:00Z", UPDATED_AT, f == null ? null : UPDATED_AT);
+        ProcessInfo process = RunRecord.RUNNING.equals(status) ? liveProcess() : null;
+        return new RunRecord(RunRecord.SCHEMA_VERSION, config.runId(), status, config, FACTS, ENV, process, epochs,
+                f, 3725, "2025-01-01T00:00:00Z", UPDATED_AT, f == null ? null : UPDATED_AT, List.of());
     }
 
-    /** A copy of {@code r} with another status, planned epoch count and last update time. */
-    static RunRecord with(RunRecord r, String status, int planned, String updatedAt) {
-        return new RunRecord(r.schemaVersion(), r.runId(), r.experiment(), status, r.layer(), r.seed(), r.dataset(),
-                r.model(), planned, r.parameterCount(), r.fixedParameterCount(), r.configuration(), r.environment(),
-                r.epochs(), r.finalMetrics(), r.wallTimeSeconds(), r.startedAt(), updatedAt, r.finishedAt());
+    /** A copy of {@code r} with another status and process. */
+    static RunRecord with(RunRecord r, String status, @Nullable ProcessInfo process) {
+        return new RunRecord(r.schemaVersion(), r.runId(), status, r.config(), r.facts(), r.environment(), process,
+                r.epochs(), r.finalMetrics(), r.wallTimeSeconds(), r.startedAt(), r.updatedAt(), r.finishedAt(),
+                r.robustness());
     }
 
-    static Map<String, Object> config(@Nullable String condition) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("epochs", 3);
-        if (condition != null) {
-            m.put("condition", condition);
-        }
-        return m;
+    /** A copy of {@code r} with another run id. */
+    static RunRecord withRunId(RunRecord r, String runId) {
+        return new RunRecord(r.schemaVersion(), runId, r.status(), r.config(), r.facts(), r.environment(),
+                r.process(), r.epochs(), r.finalMetrics(), r.wallTimeSeconds(), r.startedAt(), r.updatedAt(),
+                r.finishedAt(), r.robustness());
+    }
+
+    /** A copy of {@code r} with other epochs. */
+    static RunRecord withEpochs(RunRecord r, List<EpochRecord> epochs) {
+        return new RunRecord(r.schemaVersion(), r.runId(), r.status(), r.config(), r.facts(), r.environment(),
+                r.process(), epochs, r.finalMetrics(), r.wallTimeSeconds(), r.startedAt(), r.updatedAt(),
+                r.finishedAt(), r.robustness());
     }
 
     /**
-     * Two experiments: three completed seeds of conv (final 98.43, 98.61, 98.25; best 98.50, 98.70, 98.30)
-     * plus one seed interrupted after 2 of 3 planned epochs, and one single-epoch pnn run with the legacy monitor whose model name
-     * contains a script tag.
+     * Two experiments: three completed seeds of conv with 20% symmetric label noise (final 98.43, 98.61, 98.25;
+     * best 98.50, 98.70, 98.30) plus one seed interrupted after 2 of 3 planned epochs, and one clean single-epoch
+     * pnn run with the legacy monitor whose model name contains a script tag.
      */
     static List<RunRecord> sample() {
         List<RunRecord> runs = new ArrayList<>();
         // deliberately out of order: the report sorts
         runs.add(run("mnist-lenet-conv", "conv", 3, RunRecord.COMPLETED, new double[] {0.97, 0.980, 0.983},
-                0.9825, null, config("baseline")));
+                0.9825, null, noise(0.2)));
         runs.add(run("mnist-lenet-pnn", "pnn", 1, RunRecord.COMPLETED, new double[] {0.9640}, 0.9640, 0.9712,
-                config(null)));
+                clean()));
         runs.add(run("mnist-lenet-conv", "conv", 1, RunRecord.COMPLETED, new double[] {0.97, 0.980, 0.985},
-                0.9843, null, config("baseline")));
+                0.9843, null, noise(0.2)));
         runs.add(run("mnist-lenet-conv", "conv", 2, RunRecord.COMPLETED, new double[] {0.97, 0.987, 0.986},
-                0.9861, null, config("baseline")));
+                0.9861, null, noise(0.2)));
         runs.add(run("mnist-lenet-conv", "conv", 4, RunRecord.INTERRUPTED, new double[] {0.50, 0.6123}, 3,
-                Double.NaN, null, config("baseline")));
-        RunRecord withScript = runs.get(1);
-        runs.set(1, new RunRecord(withScript.schemaVersion(), withScript.runId(), withScript.experiment(),
-                withScript.status(), withScript.layer(), withScript.seed(), withScript.dataset(),
-                "<script>alert('x')</script>", withScript.plannedEpochs(), withScript.parameterCount(), 0,
-                withScript.configuration(), withScript.environment(), withScript.epochs(), withScript.finalMetrics(),
-                42.0, withScript.startedAt(), withScript.updatedAt(), withScript.finishedAt()));
+                Double.NaN, null, noise(0.2)));
+        RunRecord p = runs.get(1);
+        RunConfig scripted = p.config().withModel(p.config().model().withName("<script>alert('x')</script>"));
+        runs.set(1, new RunRecord(p.schemaVersion(), scripted.runId(), p.status(), scripted,
+                new RunFacts(p.facts().parameterCount(), 0, 60_000, 0, 10_000, 938, 0, 0), p.environment(),
+                p.process(), p.epochs(), p.finalMetrics(), 42.0, p.startedAt(), p.updatedAt(), p.finishedAt(),
+                p.robustness()));
         return runs;
     }
 }

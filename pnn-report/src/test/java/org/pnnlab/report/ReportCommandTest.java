@@ -1,6 +1,7 @@
 package org.pnnlab.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,11 +89,24 @@ class ReportCommandTest {
         Path runs = tmp.resolve("runs");
         RunRecord good = Fixtures.sample().get(0);
         RunStore.write(runs.resolve("e/good/run.json"), good);
-        List<String> required = List.of("runId", "experiment", "status", "layer", "dataset", "model",
-                "configuration", "environment", "epochs", "startedAt", "updatedAt");
+        // the path of the removed field in run.json, and the name the warning gives it
+        List<String[]> required = List.of(new String[] {"runId", "runId"}, new String[] {"status", "status"},
+                new String[] {"config", "config"}, new String[] {"environment", "environment"},
+                new String[] {"epochs", "epochs"}, new String[] {"startedAt", "startedAt"},
+                new String[] {"updatedAt", "updatedAt"}, new String[] {"config.experiment", "experiment"},
+                new String[] {"config.data", "data"}, new String[] {"config.model", "model"},
+                new String[] {"config.optim", "optim"}, new String[] {"config.data.dataset", "data.dataset"},
+                new String[] {"config.model.name", "model.name"},
+                new String[] {"config.model.otherSlots", "model.otherSlots"});
         for (int i = 0; i < required.size(); i++) {
             ObjectNode tree = (ObjectNode) RunStore.mapper().readTree(RunStore.toJson(good));
-            tree.remove(required.get(i));
+            String[] path = required.get(i)[0].split("\\.");
+            ObjectNode parent = tree;
+            for (int k = 0; k < path.length - 1; k++) {
+                parent = (ObjectNode) parent.get(path[k]);
+            }
+            assertTrue(parent.has(path[path.length - 1]), "the record has " + required.get(i)[0]);
+            parent.remove(path[path.length - 1]);
             Path file = runs.resolve("e/missing-" + (char) ('a' + i) + "/run.json");
             Files.createDirectories(file.getParent());
             Files.writeString(file, RunStore.mapper().writeValueAsString(tree), StandardCharsets.UTF_8);
@@ -105,7 +119,7 @@ class ReportCommandTest {
         assertEquals(required.size(), loaded.warnings().size(), loaded.warnings().toString());
         for (int i = 0; i < required.size(); i++) {
             Path file = runs.resolve("e/missing-" + (char) ('a' + i) + "/run.json");
-            String field = required.get(i);
+            String field = required.get(i)[1];
             String warning = loaded.warnings().stream().filter(w -> w.contains(file.toString())).findFirst()
                     .orElseThrow(() -> new AssertionError("no warning for " + file + ": " + loaded.warnings()));
             assertTrue(warning.contains("'" + field + "'"), "names the missing field " + field + ": " + warning);
@@ -126,14 +140,88 @@ class ReportCommandTest {
         var e0 = epochs.get(0);
         epochs.set(0, new org.pnnlab.api.run.EpochRecord(e0.epoch(), Double.NaN, e0.testAccuracy(), e0.testCorrect(),
                 e0.testTotal(), null, e0.seconds()));
-        RunRecord diverged = new RunRecord(r.schemaVersion(), r.runId(), r.experiment(), r.status(), r.layer(),
-                r.seed(), r.dataset(), r.model(), r.plannedEpochs(), r.parameterCount(), r.fixedParameterCount(),
-                r.configuration(), r.environment(), epochs, r.finalMetrics(), r.wallTimeSeconds(), r.startedAt(),
-                r.updatedAt(), r.finishedAt());
+        RunRecord diverged = Fixtures.withEpochs(r, epochs);
         Path runs = tmp.resolve("runs");
         RunStore.write(runs.resolve("e/1/run.json"), diverged);
         ReportCommand.LoadedRuns loaded = ReportCommand.load(runs);
         assertEquals(List.of(), loaded.warnings());
         assertTrue(Double.isNaN(loaded.runs().get(0).epochs().get(0).trainLoss()));
+    }
+
+    @Test
+    void typedConfigurationAndConditionSurviveTheRoundTrip() throws IOException {
+        RunRecord r = Fixtures.run("fmnist-convnorm", "convnorm", 2, RunRecord.COMPLETED, new double[] {0.8}, 0.8,
+                null, Fixtures.all(Fixtures.noise(0.8), Fixtures.subset(0.07), Fixtures.freeAdv()));
+        Path runs = tmp.resolve("runs");
+        RunStore.write(runs.resolve(r.experiment()).resolve(r.runId()).resolve(RunStore.RUN_JSON), r);
+        ObjectNode tree = (ObjectNode) RunStore.mapper().readTree(
+                runs.resolve(r.experiment()).resolve(r.runId()).resolve(RunStore.RUN_JSON).toFile());
+        assertTrue(tree.get("configuration") == null, "no free-form configuration map in schema 2");
+        assertEquals(RunRecord.SCHEMA_VERSION, tree.get("schemaVersion").asInt());
+        assertEquals(0.8, tree.at("/config/data/labelNoise").asDouble());
+        assertEquals(0.07, tree.at("/config/data/subset").asDouble());
+        assertEquals("free", tree.at("/config/adversarial/method").asText());
+        assertEquals("convnorm", tree.at("/config/model/otherSlots/id").asText());
+        assertEquals(1_234_567, tree.at("/facts/parameterCount").asLong());
+
+        ReportCommand.LoadedRuns loaded = ReportCommand.load(runs);
+        assertEquals(List.of(), loaded.warnings());
+        RunRecord back = loaded.runs().get(0);
+        assertEquals(r.config(), back.config());
+        assertEquals(r.facts(), back.facts());
+        assertEquals("sym-noise 80%, subset 7%, free-adv", ReportGenerator.condition(back).label());
+        assertEquals("convnorm", back.layer());
+        assertEquals(1, back.plannedEpochs());
+    }
+
+    @Test
+    void killedRunShowsTheResumeCommandUnderTheGivenRunsFolder() throws IOException {
+        Path runs = tmp.resolve("runs");
+        RunRecord killed = Fixtures.with(Fixtures.run("e", "conv", 1, RunRecord.RUNNING, new double[] {0.5}, 3,
+                Double.NaN, null, Fixtures.clean()), RunRecord.RUNNING, Fixtures.deadProcess());
+        RunRecord live = Fixtures.run("e", "conv", 2, RunRecord.RUNNING, new double[] {0.6}, 3, Double.NaN, null,
+                Fixtures.clean());
+        for (RunRecord r : List.of(killed, live)) {
+            RunStore.write(runs.resolve(r.experiment()).resolve(r.runId()).resolve(RunStore.RUN_JSON), r);
+        }
+
+        String html = Files.readString(ReportCommand.write(runs, tmp.resolve("report.html")), StandardCharsets.UTF_8);
+
+        assertTrue(html.contains("(1 running, 1 interrupted)") || html.contains("(1 interrupted, 1 running)"),
+                html.substring(html.indexOf("<header>"), html.indexOf("</header>")));
+        assertTrue(html.contains("<code class=\"resume\">pnn resume " + runs + "/e/" + killed.runId() + "</code>"),
+                html);
+        assertFalse(html.contains("pnn resume " + runs + "/e/" + live.runId()), "a live run is not resumed");
+    }
+
+    @Test
+    void versionOneRecordIsShownWithItsConditionButNoResumeCommand() throws IOException {
+        Path runs = tmp.resolve("runs");
+        Path file = runs.resolve("old/old-run-1/run.json");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, """
+                {"schemaVersion": 1, "runId": "old-run-1", "experiment": "old", "status": "interrupted",
+                 "layer": "conv", "seed": 3, "dataset": "mnist", "model": "lenet5", "plannedEpochs": 5,
+                 "parameterCount": 61706, "fixedParameterCount": 0,
+                 "configuration": {"epochs": 5, "condition": "sym-noise 40%",
+                                   "conditions": {"labelNoise": 0.4, "noiseType": "symmetric", "subset": 1.0}},
+                 "environment": {"javaVersion": "17", "cpus": 4},
+                 "epochs": [{"epoch": 1, "trainLoss": 0.9, "testAccuracy": 0.8, "testCorrect": 8000,
+                             "testTotal": 10000, "seconds": 3.0}],
+                 "wallTimeSeconds": 3.0, "startedAt": "2025-01-01T00:00:00Z", "updatedAt": "2025-01-01T00:00:03Z"}
+                """, StandardCharsets.UTF_8);
+
+        ReportCommand.LoadedRuns loaded = ReportCommand.load(runs);
+        assertEquals(List.of(), loaded.warnings());
+        RunRecord old = loaded.runs().get(0);
+        assertTrue(old.readOnly());
+        assertEquals("sym-noise 40%", ReportGenerator.condition(old).label());
+
+        String html = Files.readString(ReportCommand.write(runs, tmp.resolve("report.html")), StandardCharsets.UTF_8);
+        assertTrue(html.contains("<td>sym-noise 40%</td>"), html);
+        assertTrue(html.contains("<span class=\"status interrupted\">interrupted</span>"), html);
+        assertTrue(html.contains(">1/5</td>"), html);
+        assertTrue(html.contains(">61,706<"), html);
+        assertFalse(html.contains("pnn resume"), "a version-1 record cannot be resumed");
     }
 }

@@ -9,8 +9,15 @@ import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.pnnlab.api.run.DataConfig;
+import org.pnnlab.api.run.LayerChoice;
+import org.pnnlab.api.run.ModelConfig;
+import org.pnnlab.api.run.ProcessInfo;
+import org.pnnlab.api.run.RunConfig;
 import org.pnnlab.api.run.RunRecord;
 
 class ReportGeneratorTest {
@@ -52,17 +59,19 @@ class ReportGeneratorTest {
         assertTrue(header.contains("5 runs</strong> in 2 experiments"), header);
         assertTrue(header.contains("2025-03-04 05:06:07 +00:00"), header);
         assertTrue(header.contains("4 completed, 1 interrupted"), header);
+        assertFalse(header.contains("running"), header);
     }
 
     @Test
     void runTableHasFormattedValuesSortedByExperimentLayerSeed() {
         List<String> rows = bodyRows(section("runs"));
         assertEquals(5, rows.size());
-        // order: conv seeds 1..4, then pnn
+        // order: conv seeds 1..4, then pnn (run ids are <experiment>-<layer>-<hash>-s<seed>)
         for (int i = 0; i < 4; i++) {
-            assertTrue(rows.get(i).contains("mnist-lenet-conv-s" + (i + 1) + "-"), rows.get(i));
+            assertTrue(Pattern.compile("mnist-lenet-conv-conv-[0-9a-f]{8}-s" + (i + 1) + "<").matcher(rows.get(i))
+                    .find(), rows.get(i));
         }
-        assertTrue(rows.get(4).contains("mnist-lenet-pnn-s1-"));
+        assertTrue(Pattern.compile("mnist-lenet-pnn-pnn-[0-9a-f]{8}-s1<").matcher(rows.get(4)).find(), rows.get(4));
 
         String seed1 = rows.get(0);
         assertTrue(seed1.contains(">98.43%<"), seed1);                 // final test accuracy
@@ -71,18 +80,24 @@ class ReportGeneratorTest {
         assertTrue(seed1.contains(">4,096<"), seed1);                  // fixed values
         assertTrue(seed1.contains(">1 h 02 min<"), seed1);             // 3725 s of wall time
         assertTrue(seed1.contains("<span class=\"status completed\">completed</span>"), seed1);
-        assertTrue(seed1.contains("<td>baseline</td>"), "condition column shown: " + seed1);
+        assertTrue(seed1.contains("<td>sym-noise 20%</td>"), "condition column shown: " + seed1);
+        assertTrue(seed1.contains("<td>mnist</td><td>lenet</td>"), "dataset and model: " + seed1);
+        assertFalse(seed1.contains("pnn resume"), "a completed run needs no resume command: " + seed1);
 
         String interrupted = rows.get(3);
         assertTrue(interrupted.contains("status interrupted"), interrupted);
         assertTrue(interrupted.contains("num missing"), "no final accuracy for an interrupted run");
         assertTrue(interrupted.contains("61.23% <span class=\"sub\">(ep.\u00a02)"), "best so far: " + interrupted);
+        assertTrue(interrupted.contains("<code class=\"resume\">pnn resume runs/mnist-lenet-conv/"
+                + Fixtures.sample().get(4).runId() + "</code>"), "resume command of an interrupted run: " + interrupted);
 
         String pnn = rows.get(4);
         assertTrue(pnn.contains(">96.40%<"), pnn);
         assertTrue(pnn.contains("<td class=\"num legacy\" data-sort=\"0.9712\">97.12%</td>"), pnn);
         assertTrue(pnn.contains(">42.0 s<"), pnn);
         assertTrue(pnn.contains("<td class=\"num\" data-sort=\"1.0\">1/1</td>"), "one epoch completed: " + pnn);
+        assertTrue(pnn.contains("<td>clean</td>"), "a run without a condition is clean: " + pnn);
+        assertTrue(pnn.contains("<td class=\"num\" data-sort=\"0.0\">0</td>"), "no fixed values: " + pnn);
         assertTrue(seed1.contains("<td class=\"num\" data-sort=\"3.0\">3/3</td>"), "epochs done/planned: " + seed1);
         assertTrue(interrupted.contains("<td class=\"num\" data-sort=\"2.0\">2/3</td>"),
                 "interrupted after 2 of 3 planned epochs: " + interrupted);
@@ -109,11 +124,12 @@ class ReportGeneratorTest {
         assertTrue(conv.contains("<td class=\"num\" data-sort=\"4.0\">4</td>"), "4 runs: " + conv);
         assertTrue(conv.contains("<td class=\"num\" data-sort=\"3.0\">3</td>"), "3 completed: " + conv);
         assertTrue(conv.contains("1, 2, 3, 4"), "seeds listed: " + conv);
-        assertTrue(conv.contains("<td>baseline</td>"), conv);
+        assertTrue(conv.contains("<td>sym-noise 20%</td>"), conv);
 
         String pnn = rows.get(1);
         assertTrue(pnn.contains("96.40% <span class=\"sub\">(n=1)</span>"), "single run has no std: " + pnn);
         assertTrue(pnn.contains("97.12% <span class=\"sub\">(n=1)</span>"), pnn);
+        assertTrue(pnn.contains("<td>clean</td>"), pnn);
         assertTrue(groups.contains("Only runs with status <em>completed</em> count"), "note under the table");
     }
 
@@ -138,8 +154,8 @@ class ReportGeneratorTest {
         assertEquals(1, count(legacyChart, "<polyline"), "only the pnn run has the legacy monitor");
         assertEquals(1, count(legacyChart, "<circle"), "a one-epoch run is drawn as a point");
         // legend labels: experiment / layer / condition / seed
-        assertTrue(testChart.contains("mnist-lenet-conv / conv / baseline / seed 4"), testChart);
-        assertTrue(testChart.contains("mnist-lenet-pnn / pnn / seed 1"));
+        assertTrue(testChart.contains("mnist-lenet-conv / conv / sym-noise 20% / seed 4"), testChart);
+        assertTrue(testChart.contains("mnist-lenet-pnn / pnn / seed 1"), "a clean run's label has no condition");
         assertTrue(testChart.contains(">Test accuracy (%)</text>"));
         assertTrue(testChart.contains(">Epoch</text>"));
         // five distinct colours
@@ -176,59 +192,129 @@ class ReportGeneratorTest {
     void runsWithoutOptionalValuesDoNotBreakTheReport() {
         // required fields are enforced by RunRecord (see ReportCommandTest); everything else may be absent
         var env = new org.pnnlab.api.run.EnvironmentInfo(null, null, null, 0, null, null, null, null);
-        RunRecord bare = new RunRecord(1, "bare", "e", "failed", "l", 7, "d", "m", 0, 0, 0, java.util.Map.of(),
-                env, List.of(), null, Double.NaN, "2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z", null);
+        RunConfig config = RunConfig.of("e", DataConfig.of("d"), ModelConfig.everySlot("m", Map.of(),
+                LayerChoice.of("l"))).withSeed(7);
+        RunRecord bare = new RunRecord(RunRecord.SCHEMA_VERSION, "bare", "failed", config, null, env, null, List.of(),
+                null, Double.NaN, "2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z", null, null);
         String page = ReportGenerator.render(List.of(bare), List.of(), NOW);
         assertTrue(page.contains("no data"), "run without epochs marked in the legend");
         String row = bodyRows(page.substring(page.indexOf("<section id=\"runs\""))).get(0);
-        assertTrue(row.contains(">0/\u2014</td>"), "unknown planned epochs shown as a dash: " + row);
+        assertTrue(row.contains(">0/3</td>"), "no epoch done of the configured 3: " + row);
         assertTrue(row.contains("class=\"num missing\""), "no final accuracy: " + row);
+        assertTrue(row.contains("<td class=\"num\" data-sort=\"0.0\">0</td>"), "no facts: no parameters: " + row);
+        assertTrue(row.contains("<span class=\"status failed\">failed</span>"), row);
+        assertTrue(row.contains("<code class=\"resume\">pnn resume runs/e/bare</code>"), "a failed run can be resumed: "
+                + row);
         String main = page.substring(page.indexOf("<main>"), page.indexOf("</main>"));
         assertFalse(main.contains(">null<"), "no 'null' printed for missing values: " + main);
     }
 
+    /** The single body row of the run table of a report of {@code runs} under the runs folder {@code folder}. */
+    private static String runRow(RunRecord run, String folder) {
+        String page = ReportGenerator.render(List.of(run), List.of(), NOW, folder);
+        return bodyRows(page.substring(page.indexOf("<section id=\"runs\""))).get(0);
+    }
+
     @Test
-    void runningRunNotUpdatedForOverAnHourIsMarkedStale() {
+    void runningRunWhoseProcessIsGoneIsShownInterruptedWithItsResumeCommand() {
         RunRecord base = Fixtures.run("e", "l", 1, RunRecord.RUNNING, new double[] {0.9, 0.95, 0.96}, 20,
-                Double.NaN, null, Fixtures.config(null));
-        // NOW is 2025-03-04T05:06:07Z
-        RunRecord killed = Fixtures.with(base, RunRecord.RUNNING, 20, "2025-03-04T04:06:06Z");
-        RunRecord live = Fixtures.with(base, RunRecord.RUNNING, 20, "2025-03-04T04:30:00Z");
-        RunRecord exactlyAnHour = Fixtures.with(base, RunRecord.RUNNING, 20, "2025-03-04T04:06:07Z");
-        RunRecord oldButDone = Fixtures.with(base, RunRecord.INTERRUPTED, 20, "2025-01-01T00:00:00Z");
+                Double.NaN, null, Fixtures.clean());
+        ProcessInfo dead = Fixtures.deadProcess();
+        RunRecord killed = Fixtures.with(base, RunRecord.RUNNING, dead);
+        assertEquals(RunRecord.INTERRUPTED, killed.effectiveStatus());
 
-        String stale = ReportGenerator.render(List.of(killed), List.of(), NOW);
-        String row = bodyRows(stale.substring(stale.indexOf("<section id=\"runs\""))).get(0);
-        assertTrue(row.contains("running (stale: last update <time datetime=\"2025-03-04T04:06:06Z\">"
-                + "2025-03-04 04:06:06 +00:00</time>)"), row);
-        assertTrue(row.contains("class=\"status stale\""), row);
+        String page = ReportGenerator.render(List.of(killed), List.of(), NOW, "/data/pnn runs");
+        String row = bodyRows(page.substring(page.indexOf("<section id=\"runs\""))).get(0);
+        assertTrue(row.contains("<span class=\"status interrupted\" title=\"marked running, but its process ("
+                + dead.pid() + ") is gone: the run was killed\">interrupted</span>"), row);
+        assertTrue(row.contains("<code class=\"resume\">pnn resume /data/pnn runs/e/" + killed.runId() + "</code>"),
+                "the resume command names the runs folder of the report: " + row);
         assertTrue(row.contains(">3/20</td>"), "epochs done/planned: " + row);
-        assertTrue(stale.contains("(1 running (stale))"), "header counts it as stale");
+        assertTrue(row.contains("class=\"num missing\""), "no final accuracy: " + row);
+        assertTrue(page.contains("(1 interrupted)"), "header counts it as interrupted");
+        assertFalse(page.contains("status running"), page);
 
-        String shownInZone = ReportGenerator.render(List.of(killed), List.of(),
-                NOW.withZoneSameInstant(java.time.ZoneOffset.ofHours(2)));
-        assertTrue(shownInZone.contains("last update <time datetime=\"2025-03-04T04:06:06Z\">2025-03-04 06:06:06 +02:00"),
-                "shown in the report's time zone");
+        // the render overload without a folder names the default one
+        String plain = ReportGenerator.render(List.of(killed), List.of(), NOW);
+        assertTrue(plain.contains("pnn resume runs/e/" + killed.runId() + "</code>"), plain);
+        // the folder is escaped like every other string
+        assertTrue(runRow(killed, "<x>&").contains("pnn resume &lt;x&gt;&amp;/e/"), runRow(killed, "<x>&"));
 
-        for (RunRecord r : List.of(live, exactlyAnHour)) {
-            String page = ReportGenerator.render(List.of(r), List.of(), NOW);
-            assertFalse(page.contains("(stale"), r.updatedAt());
-            assertTrue(page.contains("<span class=\"status running\">running</span>"), r.updatedAt());
+        // a pid that was reused by another process (another start time) is not the run's process either
+        Assumptions.assumeTrue(ProcessHandle.current().info().startInstant().isPresent());
+        ProcessInfo self = ProcessInfo.current();
+        RunRecord reused = Fixtures.with(base, RunRecord.RUNNING,
+                new ProcessInfo(self.pid(), self.host(), "2000-01-01T00:00:00Z"));
+        assertTrue(runRow(reused, "runs").contains("status interrupted"), runRow(reused, "runs"));
+    }
+
+    @Test
+    void runningRunWhoseProcessLivesOrCannotBeCheckedStaysRunning() {
+        RunRecord base = Fixtures.run("e", "l", 1, RunRecord.RUNNING, new double[] {0.9, 0.95, 0.96}, 20,
+                Double.NaN, null, Fixtures.clean());
+        ProcessInfo dead = Fixtures.deadProcess();
+        RunRecord live = Fixtures.with(base, RunRecord.RUNNING, Fixtures.liveProcess());
+        RunRecord elsewhere = Fixtures.with(base, RunRecord.RUNNING,
+                new ProcessInfo(dead.pid(), "another-host.invalid", null));
+        RunRecord unknown = Fixtures.with(base, RunRecord.RUNNING, null);
+        for (RunRecord r : List.of(live, elsewhere, unknown)) {
+            String row = runRow(r, "runs");
+            String what = String.valueOf(r.process());
+            assertTrue(row.contains("<span class=\"status running\">running</span>"), what + ": " + row);
+            assertFalse(row.contains("pnn resume"), what + ": " + row);
+            assertTrue(row.contains(">3/20</td>"), what + ": " + row);
         }
-        String interrupted = ReportGenerator.render(List.of(oldButDone), List.of(), NOW);
-        assertFalse(interrupted.contains("(stale"), "only running runs can be stale");
-        assertFalse(html.contains("stale: last update"), "finished sample runs are not stale");
+        String page = ReportGenerator.render(List.of(live), List.of(), NOW);
+        assertTrue(page.contains("(1 running)"), "header counts it as running");
+
+        // only a record marked running can be interrupted by a gone process; a finished one keeps its status
+        RunRecord completed = Fixtures.with(Fixtures.run("e", "l", 1, RunRecord.COMPLETED, new double[] {0.9}, 0.9,
+                null, Fixtures.clean()), RunRecord.COMPLETED, dead);
+        String done = runRow(completed, "runs");
+        assertTrue(done.contains("<span class=\"status completed\">completed</span>"), done);
+        assertFalse(done.contains("pnn resume"), done);
+        assertFalse(html.contains("status running"), "no sample run is running");
+    }
+
+    @Test
+    void readOnlyRecordOfAnOlderSchemaGetsNoResumeCommand() {
+        RunRecord r = Fixtures.run("e", "l", 1, RunRecord.FAILED, new double[] {0.9}, 0.9, null, Fixtures.clean());
+        RunRecord v1 = new RunRecord(1, r.runId(), r.status(), r.config(), r.facts(), r.environment(), null,
+                r.epochs(), null, r.wallTimeSeconds(), r.startedAt(), r.updatedAt(), null, List.of());
+        assertTrue(v1.readOnly());
+        String row = runRow(v1, "runs");
+        assertTrue(row.contains("<span class=\"status failed\">failed</span>"), row);
+        assertFalse(row.contains("pnn resume"), "a version-1 record cannot be resumed: " + row);
+        assertTrue(runRow(r, "runs").contains("pnn resume runs/e/" + r.runId()), "a version-2 one can");
     }
 
     @Test
     void sameLabelForTwoRunsIsMadeUnique() {
         RunRecord a = Fixtures.run("e", "l", 1, RunRecord.COMPLETED, new double[] {0.5}, 0.5, null,
-                Fixtures.config(null));
-        RunRecord b = new RunRecord(a.schemaVersion(), "other-id", a.experiment(), a.status(), a.layer(), a.seed(),
-                a.dataset(), a.model(), a.plannedEpochs(), a.parameterCount(), a.fixedParameterCount(),
-                a.configuration(), a.environment(), a.epochs(), a.finalMetrics(), a.wallTimeSeconds(), a.startedAt(),
-                a.updatedAt(), a.finishedAt());
+                Fixtures.clean());
+        RunRecord b = Fixtures.withRunId(a, "other-id");
         var labels = ReportGenerator.labels(List.of(a, b));
         assertEquals(2, labels.values().stream().distinct().count(), labels.toString());
+        assertTrue(labels.get(b).endsWith("(other-id)"), labels.toString());
+    }
+
+    @Test
+    void runsThatDifferOnlyInTheirLearningRateAreBothShown() {
+        // Known limitation: the group and condition tables still group by experiment, layer and condition, so such
+        // runs share a group; this test only documents that both runs are rendered in the run table.
+        RunConfig base = Fixtures.config("e", "conv", 1, 3);
+        RunRecord slow = Fixtures.run(base.withOptim(base.optim().withLearningRate(1e-4)), RunRecord.COMPLETED,
+                new double[] {0.90, 0.91, 0.92}, 0.92, null);
+        RunRecord fast = Fixtures.run(base.withOptim(base.optim().withLearningRate(1e-2)), RunRecord.COMPLETED,
+                new double[] {0.80, 0.85, 0.86}, 0.86, null);
+        assertFalse(slow.runId().equals(fast.runId()), "the configuration hash tells them apart");
+
+        String page = ReportGenerator.render(List.of(slow, fast), List.of(), NOW);
+        assertTrue(page.contains("2 runs</strong> in 1 experiment"), page);
+        List<String> rows = bodyRows(page.substring(page.indexOf("<section id=\"runs\"")));
+        assertEquals(2, rows.size());
+        assertEquals(1, rows.stream().filter(r -> r.contains(slow.runId()) && r.contains(">92.00%<")).count(), rows.toString());
+        assertEquals(1, rows.stream().filter(r -> r.contains(fast.runId()) && r.contains(">86.00%<")).count(), rows.toString());
+        assertTrue(page.contains("id=\"groups\""));
     }
 }

@@ -34,18 +34,18 @@ class RobustnessReportTest {
     @Test
     void feedbackAndPlainRunsFillTheirColumnsAndTheMinimum() {
         RunRecord cnnf = Fixtures.run("fmnist-cnnf-adv", "conv", 1, RunRecord.COMPLETED, new double[] {0.8}, 0.8, null,
-                Fixtures.config(null)).withRobustness(List.of(
+                Fixtures.clean()).withRobustness(List.of(
                 entry("clean", "clean", "none", "average", 8_000, 10_000),
                 entry("pgd-first", "pgd", "first", "average", 6_000, 10_000),
                 entry("pgd-e2e", "pgd", "e2e", "average", 6_500, 10_000),
                 entry("spsa-first", "spsa", "first", "average", 140, 200),
                 entry("transfer", "transfer", "source", "average", 7_000, 10_000)));
         RunRecord cnn = Fixtures.run("fmnist-cnn-adv", "conv", 1, RunRecord.COMPLETED, new double[] {0.7}, 0.7, null,
-                Fixtures.config(null)).withRobustness(List.of(
+                Fixtures.clean()).withRobustness(List.of(
                 entry("clean", "clean", "none", "model", 7_000, 10_000),
                 entry("pgd-first", "pgd", "first", "model", 5_000, 10_000)));
         RunRecord plain = Fixtures.run("mnist-lenet-conv", "conv", 1, RunRecord.COMPLETED, new double[] {0.9}, 0.9, null,
-                Fixtures.config(null));
+                Fixtures.clean());
         String html = render(List.of(cnnf, cnn, plain));
         List<String> rows = rows(html);
         assertEquals(2, rows.size(), "only attacked runs are listed");
@@ -64,7 +64,7 @@ class RobustnessReportTest {
     @Test
     void noSectionWithoutAttackedRuns() {
         String html = render(List.of(Fixtures.run("mnist-lenet-conv", "conv", 1, RunRecord.COMPLETED, new double[] {0.9},
-                0.9, null, Fixtures.config(null))));
+                0.9, null, Fixtures.clean())));
         assertFalse(html.contains("id=\"robustness\""));
     }
 }

@@ -34,6 +34,13 @@ public record ProcessInfo(long pid, String host, @Nullable String processStart) 
     }
 
     private static String hostName() {
+        return HOST;
+    }
+
+    /** This machine's name, looked up once. */
+    private static final String HOST = lookUpHost();
+
+    private static String lookUpHost() {
         try {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (java.io.IOException e) {

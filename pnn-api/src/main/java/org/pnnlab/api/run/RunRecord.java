@@ -98,7 +98,8 @@ public record RunRecord(int schemaVersion, String runId, String status, RunConfi
     @JsonIgnore
     public String effectiveStatus() {
         if (!RUNNING.equals(status)) return status;
-        return process == null || process.maybeAlive() ? RUNNING : INTERRUPTED;
+        if (process == null) return readOnly() ? INTERRUPTED : RUNNING; // no version-1 run is still being trained
+        return process.maybeAlive() ? RUNNING : INTERRUPTED;
     }
 
     /** This record with the given robustness entries added; an entry replaces an earlier one of the same name. */

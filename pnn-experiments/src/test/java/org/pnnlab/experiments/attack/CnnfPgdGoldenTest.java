@@ -56,10 +56,10 @@ class CnnfPgdGoldenTest {
                 "PGD end to end");
         // the direct path (one forward and one backward of the layer's own graph) gives the same images
         l.setOutput(FeedbackNetworkLayer.Output.AVERAGE);
-        INDArray firstDirect = pgd.perturbFrom(FeedbackModeTarget.of(net, l, FeedbackNetworkLayer.Output.FIRST), x, y, start);
+        INDArray firstDirect = pgd.perturbFrom(InferenceModeTarget.of(net, l, org.pnnlab.api.capability.InferenceModes.Mode.FIRST), x, y, start);
         assertEquals(0.0, GoldenCases.maxAbsDiff(firstDirect, GoldenCases.npy(dir, "pgd_first_x_adv.npy")), 1e-12,
                 "PGD through the first pass, direct");
-        INDArray e2eDirect = pgd.perturbFrom(FeedbackModeTarget.of(net, l, FeedbackNetworkLayer.Output.LAST), x, y, start);
+        INDArray e2eDirect = pgd.perturbFrom(InferenceModeTarget.of(net, l, org.pnnlab.api.capability.InferenceModes.Mode.LAST), x, y, start);
         assertEquals(0.0, GoldenCases.maxAbsDiff(e2eDirect, GoldenCases.npy(dir, "pgd_e2e_x_adv.npy")), 1e-12,
                 "PGD end to end, direct");
         assertEquals(FeedbackNetworkLayer.Output.AVERAGE, l.getOutput(), "the target leaves the layer's mode alone");

@@ -55,7 +55,7 @@ class RobustnessEvaluatorTest {
         RobustnessEvaluator ev = new RobustnessEvaluator(16).withInputShape(3, 2, 2)
                 .withListener((attack, evaluated, planned, correct) -> seen.add(evaluated));
         ThreatModel t = ThreatModel.pgd(0.1, 0.02, 5, -1, 1);
-        RobustnessEvaluator.Result clean = ev.evaluate("clean", m, null, t, x, Nd4j.createFromArray(lab));
+        RobustnessEvaluator.Result clean = ev.evaluate(m, attack("clean", t, null), x, Nd4j.createFromArray(lab));
         assertEquals(N, clean.evaluated());
         assertTrue(clean.complete());
         assertEquals(countCorrect(m, x, lab, N), clean.correct());
@@ -75,21 +75,21 @@ class RobustnessEvaluatorTest {
         INDArray lab = Nd4j.createFromArray(labels(m, x));
         RobustnessEvaluator ev = new RobustnessEvaluator(16).withInputShape(3, 2, 2).withSeed(4);
         ThreatModel t = ThreatModel.pgd(0.3, 0.1, 10, -1, 1);
-        double clean = ev.evaluate("clean", m, null, t, x, lab).accuracy();
-        RobustnessEvaluator.Result fgsm = ev.evaluate("fgsm", m, null, t, x, lab);
-        RobustnessEvaluator.Result pgd = ev.evaluate("pgd", m, null, t, x, lab);
+        double clean = ev.evaluate(m, attack("clean", t, null), x, lab).accuracy();
+        RobustnessEvaluator.Result fgsm = ev.evaluate(m, attack("fgsm", t, null), x, lab);
+        RobustnessEvaluator.Result pgd = ev.evaluate(m, attack("pgd", t, null), x, lab);
         assertTrue(fgsm.accuracy() < clean && pgd.accuracy() <= fgsm.accuracy(),
                 "clean " + clean + ", fgsm " + fgsm.accuracy() + ", pgd " + pgd.accuracy());
-        assertEquals(pgd, withoutTime(ev.evaluate("pgd", m, null, t, x, lab), pgd.seconds()), "reproducible");
+        assertEquals(pgd, withoutTime(ev.evaluate(m, attack("pgd", t, null), x, lab), pgd.seconds()), "reproducible");
         // transfer from the model itself is PGD on it
-        assertEquals(pgd.correct(), ev.evaluate("transfer", m, m, t, x, lab).correct());
+        assertEquals(pgd.correct(), ev.evaluate(m, attack("transfer", t, m), x, lab).correct());
         // SPSA on the first 20 samples only, and said so
-        RobustnessEvaluator.Result spsa = ev.withLimit(20).evaluate("spsa", m, null, t, x, lab);
+        RobustnessEvaluator.Result spsa = ev.withLimit(20).evaluate(m, attack("spsa", t, null), x, lab);
         assertEquals(20, spsa.evaluated());
         assertFalse(spsa.complete());
         assertEquals(true, spsa.toMap().get("subset"));
         assertTrue(spsa.describe().contains("first 20 samples only"), spsa.describe());
-        double cleanFirst20 = ev.withLimit(20).evaluate("clean", m, null, t, x, lab).accuracy();
+        double cleanFirst20 = ev.withLimit(20).evaluate(m, attack("clean", t, null), x, lab).accuracy();
         assertTrue(spsa.accuracy() < cleanFirst20, "spsa " + spsa.accuracy() + " vs clean " + cleanFirst20);
         assertEquals("spsa", spsa.settings().get("attack"));
     }
@@ -128,14 +128,26 @@ class RobustnessEvaluatorTest {
     @Test
     void badRequestsAreRejected() {
         ThreatModel t = ThreatModel.pgd(0.3, 0.1, 10, -1, 1);
-        PnnException e = assertThrows(PnnException.class, () -> RobustnessEvaluator.attack("cw", t, null));
-        assertTrue(e.getMessage().contains("clean, fgsm, pgd, spsa, transfer"), e.getMessage());
-        e = assertThrows(PnnException.class, () -> RobustnessEvaluator.attack("transfer", t, null));
+        PnnException e = assertThrows(PnnException.class, () -> AttackRegistry.load().get("cw"));
+        assertTrue(e.getMessage().contains("clean, pgd, fgsm, spsa, transfer"), e.getMessage());
+        e = assertThrows(PnnException.class, () -> AttackRegistry.load().checkAfterTraining("transfer"));
         assertTrue(e.getMessage().contains("source"), e.getMessage());
         assertThrows(PnnException.class, () -> new RobustnessEvaluator(0));
         assertThrows(IllegalArgumentException.class, () -> new RobustnessEvaluator(8).withInputShape(5)
                 .evaluate(model(), Attack.none(), features(), Nd4j.createFromArray(new int[N])));
         assertThrows(IllegalArgumentException.class, () -> new RobustnessEvaluator(8)
                 .evaluate(model(), Attack.none(), features(), Nd4j.createFromArray(new int[N - 1])));
+    }
+
+    /** The attacks by name as the tests use them (the registry builds them from a pixel threat model). */
+    static Attack attack(String name, ThreatModel t, AttackTarget source) {
+        return switch (name) {
+            case "clean" -> Attack.none();
+            case "fgsm" -> new Fgsm(t);
+            case "pgd" -> new Pgd(t);
+            case "spsa" -> new Spsa(t);
+            case "transfer" -> new Transfer(source, t);
+            default -> throw new IllegalArgumentException(name);
+        };
     }
 }

@@ -35,23 +35,23 @@ class ConditionsCliTest {
 
     @Test
     void freeAdversarialFlagsAreChecked(@TempDir Path runs) {
-        assertUserError(run(runs, "--adv-repeats", "0"), "--adv-repeats must be >= 1");
-        assertUserError(run(runs, "--fgsm-step", "2"), "--fgsm-step must be in (0, 1]");
+        assertUserError(run(runs, "--adv-repeats", "0"), "(--adv-repeats) must be >= 1");
+        assertUserError(run(runs, "--fgsm-step", "2"), "(--fgsm-step) must be in (0, 1]");
         assertUserError(run(runs, "--adv-repeats", "2", "--clean", "no"), "belong to PGD training");
     }
 
     @Test
     void badValuesEndWithOneClearMessage(@TempDir Path runs) {
         CliTest.Result r = run(runs, "--label-noise", "1.5");
-        assertUserError(r, "--label-noise must be in [0, 1)", "got 1.5");
-        assertEquals("error: --label-noise must be in [0, 1) (a fraction of the training labels), got 1.5",
+        assertUserError(r, "(--label-noise) must be in [0, 1)", "got 1.5");
+        assertEquals("error: data.labelNoise (--label-noise) must be in [0, 1) (a fraction of the training labels), got 1.5",
                 r.err().lines().findFirst().orElseThrow());
         assertUserError(run(runs, "--label-noise", "-0.2"), "--label-noise", "[0, 1)", "got -0.2");
-        assertUserError(run(runs, "--subset", "0"), "--subset must be in (0, 1]", "got 0");
+        assertUserError(run(runs, "--subset", "0"), "(--subset) must be in (0, 1]", "got 0");
         assertUserError(run(runs, "--subset", "1.01"), "--subset", "(0, 1]", "got 1.01");
-        assertUserError(run(runs, "--validation", "1"), "--validation must be in [0, 1)", "got 1");
+        assertUserError(run(runs, "--validation", "1"), "(--validation) must be in [0, 1)", "got 1");
         assertUserError(run(runs, "--noise-type", "pairflip", "--label-noise", "0.2"),
-                "--noise-type must be symmetric or asymmetric", "pairflip");
+                "--noise-type must be one of symmetric, asymmetric", "pairflip");
         assertUserError(run(runs, "--label-noise", "0.2", "--noisy-validation"), "--noisy-validation", "--validation");
         assertUserError(run(runs, "--label-noise", "lots"), "--label-noise", "lots");
         assertTrue(!Files.exists(runs.resolve("mnist-lenet-conv")), "no run was started");
@@ -66,15 +66,14 @@ class ConditionsCliTest {
         try (var dirs = Files.list(runs.resolve("mnist-lenet-conv"))) {
             dir = dirs.findFirst().orElseThrow();
         }
-        assertTrue(dir.getFileName().toString().endsWith("-s3-asym20-sub80"), dir.toString());
+        assertTrue(dir.getFileName().toString().endsWith("-s3"), dir.toString());
         RunRecord rec = RunStore.read(dir.resolve("run.json"));
-        assertEquals("asym-noise 20%, subset 80%", rec.configuration().get("condition"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> cond = (Map<String, Object>) rec.configuration().get("conditions");
-        assertEquals("asymmetric", cond.get("noiseType"));
-        assertEquals(true, cond.get("noisyValidation"));
-        assertTrue(((Number) cond.get("noisyLabels")).intValue() > 0, cond.toString());
-        assertTrue(cond.containsKey("noisyValidationLabels"), cond.toString());
-        assertEquals(((Number) cond.get("validationImages")).longValue(), rec.epochs().get(0).validationTotal());
+        assertTrue(dir.getFileName().toString().contains(rec.config().configHash()), dir.toString());
+        assertEquals("asym-noise 20%, subset 80%", rec.config().condition().label());
+        assertEquals(org.pnnlab.api.run.NoiseType.ASYMMETRIC, rec.config().data().noiseType());
+        assertEquals(true, rec.config().data().noisyValidation());
+        assertTrue(rec.facts().noisyLabels() > 0, rec.facts().toString());
+        assertTrue(rec.facts().noisyValidationLabels() >= 0, rec.facts().toString());
+        assertEquals(rec.facts().validationImages(), rec.epochs().get(0).validationTotal());
     }
 }

@@ -91,10 +91,10 @@ class EvaluateCliTest {
     void badRequestsGiveOneClearMessage(@TempDir Path tmp) throws IOException {
         assertUserError(cli("evaluate", tmp.resolve("nope").toString()), "does not exist", "runs/<experiment>/<run-id>");
         assertUserError(cli("evaluate", tmp.toString()), "not a run folder", "run.json");
-        assertUserError(cli("evaluate", convRun.toString(), "--eps", "-0.1"), "--eps", "positive");
-        assertUserError(cli("evaluate", convRun.toString(), "--eps", "2"), "larger than the pixel range");
+        assertUserError(cli("evaluate", convRun.toString(), "--eps", "-0.1"), "eps must be in (0, 1]", "pixel units");
+        assertUserError(cli("evaluate", convRun.toString(), "--eps", "2"), "eps must be in (0, 1]", "got 2");
         assertUserError(cli("evaluate", convRun.toString(), "--attack", "deepfool"), "unknown attack 'deepfool'", "pgd", "spsa");
-        assertUserError(cli("evaluate", convRun.toString(), "--output", "last"), "feedback networks");
+        assertUserError(cli("evaluate", convRun.toString(), "--output", "last"), "iterative inference");
         Path broken = tmp.resolve("broken");
         Files.createDirectories(broken);
         Files.copy(convRun.resolve(RunStore.RUN_JSON), broken.resolve(RunStore.RUN_JSON));
@@ -112,13 +112,12 @@ class EvaluateCliTest {
         assertEquals(0, r.code(), r.err());
         Path dir = onlyRun("mnist-lenet-perturb");
         RunRecord rec = record(dir);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> adv = (Map<String, Object>) rec.configuration().get("adversarial");
-        assertEquals(0.1, ((Number) adv.get("epsPixels")).doubleValue());
-        assertEquals(2, ((Number) adv.get("steps")).intValue());
-        assertEquals("momentum", rec.configuration().get("optimizer"));
-        assertEquals("poly", rec.configuration().get("schedule"));
-        assertEquals(5.0, ((Number) rec.configuration().get("gradClip")).doubleValue());
+        var adv = (org.pnnlab.api.run.AdversarialTraining.Pgd) rec.config().adversarial();
+        assertEquals(0.1, adv.threat().eps());
+        assertEquals(2, adv.threat().steps());
+        assertEquals(org.pnnlab.api.run.Optimizer.MOMENTUM, rec.config().optim().optimizer());
+        assertEquals(org.pnnlab.api.run.Schedule.POLY, rec.config().optim().schedule());
+        assertEquals(5.0, rec.config().optim().gradClip());
         assertNotNull(rec.robustness("clean"));
         assertNotNull(rec.robustness("pgd-first"));
         assertEquals(1000, rec.robustness("pgd-first").evaluated(), "after training: the whole test set");
@@ -131,8 +130,8 @@ class EvaluateCliTest {
         assertEquals(0, r.code(), r.err());
         Path dir = onlyRun("fmnist-cnnf-adv");
         RunRecord rec = record(dir);
-        assertEquals(2, ((Number) rec.configuration().get("iterationsPerEpoch")).intValue(), "64 images, batch 32");
-        assertEquals(Map.of("mean", List.of(0.5), "std", List.of(0.5)), rec.configuration().get("normalization"));
+        assertEquals(2, rec.facts().iterationsPerEpoch(), "64 images, batch 32");
+        assertEquals(org.pnnlab.api.data.Normalization.of(0.5, 0.5), rec.config().normalization());
         assertTrue(rec.robustness().isEmpty());
         CliTest.Result e = cli("evaluate", dir.toString(), "--attack", "pgd", "--limit", "8", "--steps", "2",
                 "--output", "last");
@@ -156,5 +155,25 @@ class EvaluateCliTest {
         assertNotNull(e2e);
         assertEquals(first.correct(), e2e.correct());
         assertEquals(1000, first.evaluated());
+    }
+
+    @Test
+    void aFreeAdversarialRunIsEvaluatedWithItsOwnThreatModel() {
+        CliTest.Result r = cli("run", "fmnist-convnorm-robust", "--dataset", "mnist-subset", "--train-limit", "64",
+                "--batch-size", "32", "--adv-repeats", "1", "--evaluate", "none", "--no-download", "--runs-dir",
+                runs.toString());
+        assertEquals(0, r.code(), r.err());
+        Path dir = onlyRun("fmnist-convnorm-robust");
+        CliTest.Result e = cli("evaluate", dir.toString(), "--attack", "pgd", "--limit", "4");
+        assertEquals(0, e.code(), e.err());
+        RobustnessRecord pgd = record(dir).robustness("pgd-first");
+        assertNotNull(pgd);
+        // free training at eps 0.1 is evaluated with PGD-20 of step eps/4, not the eps 0.1 / PGD-7 fallback
+        assertEquals(0.1, ((Number) pgd.threat().get("eps")).doubleValue(), 1e-12);
+        assertEquals(0.025, ((Number) pgd.threat().get("step")).doubleValue(), 1e-12);
+        assertEquals(20, ((Number) pgd.threat().get("steps")).intValue());
+        // a new radius keeps the run's step-to-radius ratio
+        assertEquals(0, cli("evaluate", dir.toString(), "--attack", "pgd", "--limit", "4", "--eps", "0.2").code());
+        assertEquals(0.05, ((Number) record(dir).robustness("pgd-first").threat().get("step")).doubleValue(), 1e-12);
     }
 }
