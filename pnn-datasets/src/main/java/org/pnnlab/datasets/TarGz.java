@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +47,7 @@ public final class TarGz {
 
     /**
      * Extracts the regular files whose entry names (leading {@code ./} removed) are in {@code wanted} to
-     * {@code targetDir/<entry name>}, creating folders as needed and replacing existing files. An entry that
+     * {@code targetDir/<entry name>}, creating folders as needed and replacing existing files (and links). An entry that
      * would be written outside {@code targetDir} (an absolute name, {@code ..}, a folder of the target that is a
      * link to elsewhere) or a wanted link pointing outside it is refused with a {@link PnnException}.
      *
@@ -74,7 +76,10 @@ public final class TarGz {
             if (!target.getParent().toRealPath().startsWith(realRoot)) {
                 throw escape(archive, name, "would be written", realRoot);
             }
-            try (OutputStream out = Files.newOutputStream(target)) {
+            // a link already in the file's place is replaced, not written through
+            Files.deleteIfExists(target);
+            try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                 content.transferTo(out);
             }
             extracted.put(name, target);

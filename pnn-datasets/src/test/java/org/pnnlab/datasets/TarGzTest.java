@@ -172,6 +172,21 @@ class TarGzTest {
     }
 
     @Test
+    void linkInTheFilesPlaceIsReplacedNotWrittenThrough() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("out/cifar-10-batches-bin"));
+        Path victim = Fixtures.write(tmp.resolve("victim.bin"), new byte[] {9});
+        Files.createSymbolicLink(out.resolve("data_batch_1.bin"), victim);
+        Path archive = Fixtures.write(tmp.resolve("a.tar.gz"), Fixtures.gzip(Fixtures.tar(entries())));
+
+        Map<String, Path> got = TarGz.extract(archive, tmp.resolve("out"), Set.of("cifar-10-batches-bin/data_batch_1.bin"));
+
+        Path file = got.get("cifar-10-batches-bin/data_batch_1.bin");
+        assertFalse(Files.isSymbolicLink(file));
+        assertArrayEquals(Fixtures.cifar(1, 2, 3), Files.readAllBytes(file));
+        assertArrayEquals(new byte[] {9}, Files.readAllBytes(victim));
+    }
+
+    @Test
     void corruptLaterHeaderIsAnError() {
         byte[] tar = Fixtures.tar(entries());
         tar[512 + 5] ^= 0x20; // the second header (the first entry is a folder, no data blocks)
