@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -53,9 +54,15 @@ class PerturbationGoldenTest {
             runOriginalNoiseCase(dir, c);
             return;
         }
-        Assumptions.assumeTrue(kind.equals("perturbation-layer"),
-                "case kind '" + kind + "' is tested by the model tests (pnn-models)");
+        Assumptions.assumeFalse(kind.equals("model"), "whole-model cases are tested by the model tests (pnn-models)");
+        assertEquals("perturbation-layer", kind, dir.getFileName() + ": unknown case kind");
         JsonNode k = c.get("constructor");
+        INDArray x0 = GoldenCases.npy(dir, "x.npy");
+        checkArguments(dir, k, LAYER_ARGS);
+        assertEquals(k.get("input_size").asInt(), (int) x0.size(2), dir.getFileName() + ": input_size vs the input's height");
+        assertEquals(k.get("input_size").asInt(), (int) x0.size(3), dir.getFileName() + ": input_size vs the input's width");
+        // the reference forces stride 2 for filter_size 7 whatever is passed; no model passes another stride
+        assertEquals(1, k.path("stride").asInt(1), dir.getFileName() + ": only the reference's default stride is mapped");
         String act = k.get("act").asText();
         Assumptions.assumeFalse(act.equals("rrelu") && !"eval".equals(c.path("mode").asText()),
                 "rrelu draws random slopes in training; only evaluation-mode cases are deterministic");
@@ -90,6 +97,31 @@ class PerturbationGoldenTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void anUnknownConstructorArgumentFailsNamingItAndTheCase() {
+        var k = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("nmasks", 2).put("dilation", 2);
+        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                () -> checkArguments(Path.of("case-x"), k, LAYER_ARGS));
+        assertTrue(e.getMessage().contains("case-x") && e.getMessage().contains("'dilation'"), e.getMessage());
+    }
+
+    /**
+     * Constructor arguments of the reference PerturbLayer the harness handles: passed to the plugin, taken from
+     * the shapes (channels; input_size checked against the input), checked (stride) or without numeric effect
+     * (debug prints values).
+     */
+    static final Set<String> LAYER_ARGS = Set.of("nmasks", "level", "unique_masks", "train_masks", "noise_type", "use_act",
+            "act", "mix_maps", "filter_size", "in_channels", "out_channels", "input_size", "stride", "debug");
+
+    /** Fails, naming the case and the argument, on a constructor argument the harness does not handle. */
+    static void checkArguments(Path dir, JsonNode constructor, Set<String> known) {
+        for (Iterator<String> it = constructor.fieldNames(); it.hasNext(); ) {
+            String arg = it.next();
+            assertTrue(known.contains(arg), dir.getFileName() + ": reference constructor argument '" + arg + "' = "
+                    + constructor.get(arg) + " is not known to the golden harness; map it or say why it has no effect");
+        }
+    }
+
     /**
      * The original authors' NoiseLayer through the {@code noise-original} plugin: layer 0 adds the (already
      * scaled) mask and applies ReLU, layer 1 is the input-side BN ({@code layers.1.*}), layer 2 the 1x1
@@ -97,6 +129,7 @@ class PerturbationGoldenTest {
      */
     static void runOriginalNoiseCase(Path dir, JsonNode c) {
         JsonNode k = c.get("constructor");
+        checkArguments(dir, k, Set.of("in_planes", "out_planes", "level"));
         INDArray x = GoldenCases.npy(dir, "x.npy");
         int cin = k.get("in_planes").asInt();
         int cout = k.get("out_planes").asInt();

@@ -2,17 +2,12 @@ package org.pnnlab.models;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -26,13 +21,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.pnnlab.api.ParamKind;
 import org.pnnlab.api.PnnException;
-import org.pnnlab.layers.dl4j.BatchNorm;
-import org.pnnlab.layers.testing.GoldenCases;
 
-/** cifarnet, resnet18, perturb_resnet18 and noiseresnet18: shapes, training, options, gradients, golden case. */
+/** cifarnet, resnet18, perturb_resnet18 and noiseresnet18: shapes, training, options, gradients (golden cases: ReferenceModelCase). */
 class ReproductionModelsTest {
 
     /** Small widths of every new model: model, C, HW, first layer, params, other layer, params, options. */
@@ -248,122 +240,5 @@ class ReproductionModelsTest {
                 Arguments.of("noiseresnet18", "noise-original", "noise-original", Map.of("nfilters", 2, "first_filter_size", 7), 32),
                 Arguments.of("perturb_resnet18", "perturbation", "perturbation", Map.of("nfilters", 3, "pool_type", "avg"), 16),
                 Arguments.of("cifarnet", "perturbation", "perturbation", Map.of("nfilters", 3, "dropout", 0.0), 16));
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // golden case model-perturb_resnet18-tiny (run from LenetFactoryTest.modelGoldenCases)
-
-    static void runPerturbResnetCase(Path dir) {
-        JsonNode c = GoldenCases.caseJson(dir);
-        JsonNode kw = c.get("factory_kwargs");
-        DataType before = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        try {
-            Map<String, Object> layer = new HashMap<>();
-            for (String k : List.of("nmasks", "level", "unique_masks", "train_masks", "noise_type", "act", "mix_maps",
-                    "filter_size")) {
-                JsonNode v = kw.get(k);
-                layer.put(k, v.isNumber() ? (Object) v.numberValue() : v.isBoolean() ? (Object) v.asBoolean() : v.asText());
-            }
-            Map<String, Object> first = new HashMap<>(layer);
-            first.put("use_act", kw.get("use_act").asBoolean());
-            first.put("filter_size", kw.get("first_filter_size").asInt());
-            int in = kw.get("input_size").asInt();
-            assertEquals(32, in, "perturb_resnet18 is a 3x32x32 model");
-            ComputationGraph net = ModelTesting.build("perturb_resnet18", 3, in, "perturbation", "perturbation", first,
-                    layer, Map.of("nfilters", kw.get("nfilters").asInt(), "pool_type", kw.get("pool_type").asText(),
-                            "scale_noise", kw.get("scale_noise").asDouble()), DataType.DOUBLE);
-            ParamCounts pc = ParamCounts.of(net);
-            assertEquals(c.get("trainable_parameter_count").asLong(), pc.trainable(), "trainable count");
-            assertEquals(c.get("noise_mask_values").asLong(), pc.fixed(), "mask values");
-
-            INDArray flat = GoldenCases.npy(dir, "params.npy");
-            Set<String> loaded = new HashSet<>();
-            for (JsonNode e : c.get("params_index")) {
-                if (e.has("alias_of")) continue;
-                String key = e.get("key").asText();
-                long off = e.get("offset").asLong();
-                long n = 1;
-                for (JsonNode s : e.get("shape")) n *= s.asLong();
-                INDArray v = flat.get(NDArrayIndex.interval(off, off + n));
-                String[] target = perturbResnetParam(key, net);
-                INDArray p = net.getLayer(target[0]).getParam(target[1]);
-                assertEquals(p.length(), n, "size of " + key);
-                if (target.length == 3) { // linear weight: PyTorch [out, in], DL4J [in, out]
-                    long out = e.get("shape").get(0).asLong();
-                    p.assign(v.reshape(out, n / out).transpose());
-                } else {
-                    p.assign(v.reshape(p.shape()));
-                }
-                assertTrue(loaded.add(target[0] + "_" + target[1]), key + " maps onto a parameter loaded before");
-            }
-            long ours = 0;
-            for (Layer l : net.getLayers()) ours += l.paramTable().size();
-            assertEquals(ours, loaded.size(), "every parameter of ours gets a reference value");
-
-            GraphRunner r = new GraphRunner(net);
-            INDArray x = GoldenCases.npy(dir, "x.npy");
-            INDArray y = r.forward(x, ModelFactory.LOGITS, false);
-            double dy = GoldenCases.maxAbsDiff(y, GoldenCases.npy(dir, "y.npy"));
-            assertTrue(dy <= 1e-9, "logits differ by " + dy);
-            INDArray dx = r.backward(GoldenCases.npy(dir, "g.npy"), new HashMap<>());
-            double ddx = GoldenCases.maxAbsDiff(dx, GoldenCases.npy(dir, "dx.npy"));
-            assertTrue(ddx <= 1e-9, "dL/dx differs by " + ddx);
-            assertNotEquals(0.0, dx.amaxNumber().doubleValue());
-        } finally {
-            Nd4j.setDefaultDataTypes(before, before);
-        }
-    }
-
-    /** Reference state-dict key of perturb_resnet18 -> {our layer, our param[, "T" if transposed]}. */
-    static String[] perturbResnetParam(String key, ComputationGraph net) {
-        String[] p = key.split("\\.");
-        if (p[0].equals("linear")) {
-            return p[1].equals("weight") ? new String[]{ModelFactory.LOGITS, "W", "T"} : new String[]{ModelFactory.LOGITS, "b"};
-        }
-        if (p[0].equals("pre_layers")) {
-            if (!p[1].equals("0")) throw new IllegalArgumentException("unmapped key " + key);
-            return slotParam("pre", p, 2, net, key);
-        }
-        if (p[0].startsWith("layer")) {
-            String block = p[0] + "_" + p[1];
-            if (p[2].equals("shortcut")) {
-                boolean bn = p[3].equals("1");
-                return new String[]{block + "_shortcut_" + (bn ? "bn" : "conv"), LenetFactoryTest.bnOrDense(p[4], bn)};
-            }
-            if (p[2].equals("layers")) {
-                String slot = switch (p[3]) {
-                    case "0" -> block + "_slot1";
-                    case "2" -> block + "_slot2";
-                    default -> throw new IllegalArgumentException("unmapped key " + key);
-                };
-                return slotParam(slot, p, 4, net, key);
-            }
-        }
-        throw new IllegalArgumentException("unmapped key " + key);
-    }
-
-    /** Keys inside one PerturbLayer (from index {@code i} of {@code p}) -> our layers of that slot. */
-    private static String[] slotParam(String slot, String[] p, int i, ComputationGraph net, String key) {
-        boolean conv = net.getConfiguration().getVertices().containsKey(slot + "_conv");
-        if (p[i].equals("noise")) return new String[]{slot + "_perturb", "noise"};
-        String layer;
-        if (p[i].equals("layers")) {
-            layer = switch (p[i + 1]) {
-                case "0" -> slot + (conv ? "_conv" : "_perturb");
-                case "1" -> slot + "_bn";
-                default -> throw new IllegalArgumentException("unmapped key " + key);
-            };
-        } else if (p[i].equals("mix_layers")) {
-            layer = switch (p[i + 1]) {
-                case "0" -> slot + "_mix";
-                case "1" -> slot + "_mixbn";
-                default -> throw new IllegalArgumentException("unmapped key " + key);
-            };
-        } else {
-            throw new IllegalArgumentException("unmapped key " + key);
-        }
-        boolean bn = net.getLayer(layer).conf().getLayer() instanceof BatchNorm;
-        return new String[]{layer, LenetFactoryTest.bnOrDense(p[i + 2], bn)};
     }
 }
