@@ -31,10 +31,6 @@ final class ConditionTables {
     /** The layer shown first (the baseline the others are compared with). */
     static final String BASELINE_LAYER = "conv";
 
-    /** The attack columns of the robustness table: header and attack name. */
-    private static final List<String[]> ATTACKS = List.of(
-            new String[] {"clean", "clean"}, new String[] {"FGSM", "fgsm"}, new String[] {"PGD", "pgd"});
-
     private ConditionTables() {
     }
 
@@ -66,7 +62,7 @@ final class ConditionTables {
                 .append("(seeds), with n their number; a single run has no \u00b1 part and \u2014 means no completed ")
                 .append("run. Test accuracy is the final model's accuracy on the whole test set. \u201clayer \u2212 ")
                 .append(esc(BASELINE_LAYER)).append("\u201d is the difference of the means in percentage points. ")
-                .append("In the robustness tables, clean, FGSM and PGD are the accuracies recorded by the ")
+                .append("In the robustness tables, each attack the runs were evaluated with is a column of the accuracies recorded by the ")
                 .append("robustness evaluation, attacking the network as it classifies (for a network without ")
                 .append("feedback, its first-pass attack).");
         if (anySubset) {
@@ -142,15 +138,16 @@ final class ConditionTables {
         }
         List<String> layers = layers(attacked);
         List<Condition> conditions = conditions(attacked);
+        List<String[]> attacks = attackColumns(attacked);
         b.append("<div class=\"table-wrap\"><table class=\"data conditions robust\">\n<thead><tr>")
                 .append("<th rowspan=\"2\">Condition</th>");
         for (String l : layers) {
-            b.append("<th class=\"group\" colspan=\"").append(ATTACKS.size()).append("\">").append(Html.escOrDash(l))
+            b.append("<th class=\"group\" colspan=\"").append(attacks.size()).append("\">").append(Html.escOrDash(l))
                     .append(" <span class=\"sub\">accuracy (%)</span></th>");
         }
         b.append("</tr><tr>");
         for (int i = 0; i < layers.size(); i++) {
-            for (String[] a : ATTACKS) {
+            for (String[] a : attacks) {
                 b.append("<th class=\"num\">").append(esc(a[0])).append("</th>");
             }
         }
@@ -161,7 +158,7 @@ final class ConditionTables {
             b.append("<tr><td>").append(Html.escOrDash(c.label())).append("</td>");
             for (String l : layers) {
                 List<RunRecord> cell = cell(attacked, c, l);
-                for (String[] a : ATTACKS) {
+                for (String[] a : attacks) {
                     List<Double> values = new ArrayList<>();
                     boolean subset = false;
                     for (RunRecord r : cell) {
@@ -191,6 +188,16 @@ final class ConditionTables {
             b.append(".</p>\n");
         }
         return anySubset;
+    }
+
+    /** The attacks the runs were evaluated with (header and attack name), clean first, in the order they ran. */
+    private static List<String[]> attackColumns(List<RunRecord> runs) {
+        Set<String> names = new LinkedHashSet<>();
+        for (RunRecord r : runs) for (RobustnessRecord e : r.robustness()) names.add(e.attack());
+        List<String[]> out = new ArrayList<>();
+        if (names.remove("clean")) out.add(new String[] {"clean", "clean"});
+        for (String n : names) out.add(new String[] {n.toUpperCase(Locale.ROOT), n});
+        return out;
     }
 
     // ------------------------------------------------------------------ cells

@@ -233,9 +233,25 @@ public final class ReportGenerator {
                 .append("accuracy of the test set. Click a column header to sort.</p>\n</section>\n");
     }
 
-    /** The robustness columns, in order: a run's entry of that name (or, for a model without feedback, its -first one). */
-    static final List<String> ROBUSTNESS_COLUMNS = List.of("clean", "pgd-first", "pgd-e2e", "spsa-first", "spsa-e2e",
-            "transfer");
+    /**
+     * The robustness columns: the entry names the runs hold, {@code clean} first, then in the order the attacks were
+     * run, an attack's {@code -first} and {@code -e2e} entries side by side. No list of attacks is written here: a new
+     * attack gets its column from the records.
+     */
+    static List<String> robustnessColumns(List<RunRecord> runs) {
+        Set<String> present = new java.util.LinkedHashSet<>();
+        for (RunRecord r : runs) for (RobustnessRecord e : r.robustness()) present.add(e.name());
+        List<String> out = new ArrayList<>();
+        if (present.remove("clean")) out.add("clean");
+        for (String name : present) {
+            if (out.contains(name)) continue;
+            out.add(name);
+            if (name.endsWith("-first") && present.contains(name.replace("-first", "-e2e"))) {
+                out.add(name.replace("-first", "-e2e"));
+            }
+        }
+        return out;
+    }
 
     static @Nullable RobustnessRecord robustnessEntry(RunRecord r, String column) {
         RobustnessRecord e = r.robustness(column);
@@ -248,11 +264,12 @@ public final class ReportGenerator {
     private static void robustnessTable(StringBuilder b, List<RunRecord> runs) {
         List<RunRecord> attacked = runs.stream().filter(r -> !r.robustness().isEmpty()).toList();
         if (attacked.isEmpty()) return;
+        List<String> columns = robustnessColumns(attacked);
         b.append("<section id=\"robustness\">\n<h2>Robustness</h2>\n")
                 .append("<div class=\"table-wrap\"><table class=\"data sortable\">\n<thead><tr>")
                 .append("<th>Experiment</th><th>Model</th><th class=\"num\">Seed</th><th>Classified by</th>")
                 .append("<th class=\"num\">Final test accuracy<br><span class=\"sub\">training</span></th>");
-        for (String c : ROBUSTNESS_COLUMNS) b.append("<th class=\"num\">").append(esc(c)).append("</th>");
+        for (String c : columns) b.append("<th class=\"num\">").append(esc(c)).append("</th>");
         b.append("<th class=\"num\">min<br><span class=\"sub\">over attacks</span></th>")
                 .append("<th>Threat model<br><span class=\"sub\">[0,1] pixels</span></th><th>Run id</th></tr></thead>\n<tbody>\n");
         boolean anySubset = false;
@@ -267,7 +284,7 @@ public final class ReportGenerator {
             else numCell(b, f.testAccuracy(), Html.percent(f.testAccuracy()));
             double min = Double.NaN;
             String threat = null;
-            for (String c : ROBUSTNESS_COLUMNS) {
+            for (String c : columns) {
                 RobustnessRecord e = robustnessEntry(r, c);
                 if (e == null) {
                     b.append("<td class=\"num missing\" data-sort=\"\">").append(DASH).append("</td>");

@@ -227,8 +227,10 @@ class ReportGeneratorTest {
         String row = bodyRows(page.substring(page.indexOf("<section id=\"runs\""))).get(0);
         assertTrue(row.contains("<span class=\"status interrupted\" title=\"marked running, but its process ("
                 + dead.pid() + ") is gone: the run was killed\">interrupted</span>"), row);
-        assertTrue(row.contains("<code class=\"resume\">pnn resume /data/pnn runs/e/" + killed.runId() + "</code>"),
-                "the resume command names the runs folder of the report: " + row);
+        assertTrue(row.contains("<code class=\"resume\">pnn resume &#39;/data/pnn runs/e/" + killed.runId() + "&#39;</code>"),
+                "the resume command names the runs folder of the report, quoted for the shell: " + row);
+        String plain = ReportGenerator.render(List.of(killed), List.of(), NOW, "/data/runs");
+        assertTrue(plain.contains("<code class=\"resume\">pnn resume /data/runs/e/" + killed.runId() + "</code>"), plain);
         assertTrue(row.contains(">3/20</td>"), "epochs done/planned: " + row);
         assertTrue(row.contains("class=\"num missing\""), "no final accuracy: " + row);
         assertTrue(page.contains("(1 interrupted)"), "header counts it as interrupted");
