@@ -62,6 +62,27 @@ class RobustnessReportTest {
     }
 
     @Test
+    void columnsComeFromTheRecordsSoFgsmAndNewAttacksCountInTheMinimum() {
+        RunRecord r = Fixtures.run("fmnist-convnorm-robust", "conv", 1, RunRecord.COMPLETED, new double[] {0.8}, 0.8,
+                null, Fixtures.freeAdv()).withRobustness(List.of(
+                entry("clean", "clean", "none", "model", 8_000, 10_000),
+                entry("fgsm-first", "fgsm", "first", "model", 3_000, 10_000),
+                entry("pgd-first", "pgd", "first", "model", 4_000, 10_000),
+                entry("my-attack-first", "my-attack", "first", "model", 2_500, 10_000)));
+        String html = render(List.of(r));
+        int s = html.indexOf("<section id=\"robustness\"");
+        String head = html.substring(s, html.indexOf("</thead>", s));
+        assertTrue(head.indexOf(">clean<") < head.indexOf(">fgsm-first<")
+                && head.indexOf(">fgsm-first<") < head.indexOf(">pgd-first<")
+                && head.indexOf(">pgd-first<") < head.indexOf(">my-attack-first<"), head);
+        assertFalse(head.contains("pgd-e2e") || head.contains("spsa"), "no column without a record: " + head);
+        String row = rows(html).get(0);
+        assertTrue(row.matches("(?s).*data-sort=\"0.25\">25.00%</td><td>eps.*"), "the new attack is the minimum: " + row);
+        int c = html.indexOf("<section id=\"conditions\"");
+        assertTrue(c < 0 || html.substring(c).contains("MY-ATTACK"), "condition tables name every attack present");
+    }
+
+    @Test
     void noSectionWithoutAttackedRuns() {
         String html = render(List.of(Fixtures.run("mnist-lenet-conv", "conv", 1, RunRecord.COMPLETED, new double[] {0.9},
                 0.9, null, Fixtures.clean())));
