@@ -1,4 +1,4 @@
-/** Named experiments, the trainer and evaluation. */
+/** Named experiments (presets of the typed run configuration), evaluation and the helpers of training. */
 @NullMarked
 package org.pnnlab.experiments;
 

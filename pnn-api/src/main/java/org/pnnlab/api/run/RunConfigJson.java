@@ -33,10 +33,6 @@ public final class RunConfigJson {
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
-    /** The first pass: unknown fields are reported before missing ones. */
-    private static final ObjectMapper UNKNOWN_FIRST = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
@@ -68,13 +64,8 @@ public final class RunConfigJson {
     /** Parses {@code json}; {@code source} names it in errors. */
     public static RunConfig parse(String json, String source) {
         try {
-            try {
-                UNKNOWN_FIRST.readValue(json, RunConfig.class);
-            } catch (UnrecognizedPropertyException | InvalidTypeIdException e) {
-                throw e;
-            } catch (JsonProcessingException | RuntimeException e) {
-                // anything else is reported by the strict reading below
-            }
+            JsonNode tree = STRICT.readTree(json);
+            if (tree != null) checkFieldNames(tree, RunConfig.class, "");
             return STRICT.readValue(json, RunConfig.class);
         } catch (JsonProcessingException e) {
             throw new PnnException(source + ": " + describe(e), e);
@@ -98,6 +89,39 @@ public final class RunConfigJson {
             return CANONICAL.writeValueAsString(CANONICAL.treeToValue(tree, Object.class));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reports a misspelt or unknown field before anything else (a missing field's default would otherwise fail a
+     * range check first and hide the typo): the JSON's field names against the records' components.
+     */
+    private static void checkFieldNames(JsonNode node, Class<?> type, String path) {
+        if (!node.isObject()) return;
+        if (type == AdversarialTraining.class) {
+            for (var sub : type.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class).value()) {
+                if (sub.name().equals(node.path("method").asText())) {
+                    checkFields(node, sub.value(), path, java.util.Set.of("method"));
+                }
+            }
+            return;
+        }
+        if (type.isRecord()) checkFields(node, type, path, java.util.Set.of());
+    }
+
+    private static void checkFields(JsonNode node, Class<?> type, String path, java.util.Set<String> extra) {
+        java.util.Map<String, Class<?>> components = new java.util.LinkedHashMap<>();
+        for (var c : type.getRecordComponents()) components.put(c.getName(), c.getType());
+        for (var it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            String at = path.isEmpty() ? name : path + "." + name;
+            if (extra.contains(name)) continue;
+            if (!components.containsKey(name)) {
+                throw new PnnException("unknown field '" + at + "'; the fields there are: "
+                        + String.join(", ", new java.util.TreeSet<>(components.keySet()))
+                        + " (print a complete configuration with 'pnn config EXPERIMENT')");
+            }
+            checkFieldNames(node.get(name), components.get(name), at);
         }
     }
 
