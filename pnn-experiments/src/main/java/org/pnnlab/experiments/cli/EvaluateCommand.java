@@ -1,6 +1,5 @@
 package org.pnnlab.experiments.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.jspecify.annotations.Nullable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.pnnlab.api.PnnException;
@@ -133,13 +131,7 @@ final class EvaluateCommand {
             throw new PnnException(what + " " + dir + " has no saved model (" + RunStore.MODEL_ZIP
                     + "); the run stopped before its first epoch ended");
         }
-        ComputationGraph net;
-        try {
-            net = ModelSerializer.restoreComputationGraph(zip.toFile(), false);
-        } catch (IOException | RuntimeException x) {
-            throw new PnnException(zip + " cannot be read as a saved network (" + x.getMessage() + "); the file is damaged "
-                    + "or was not written by pnn", x);
-        }
+        ComputationGraph net = org.pnnlab.models.SavedModels.load(zip); // plugin layers come through the plugin loader
         return new SavedRun(dir, rec, net, normalization(rec, json));
     }
 

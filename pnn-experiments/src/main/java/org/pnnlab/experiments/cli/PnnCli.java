@@ -72,8 +72,9 @@ public final class PnnCli {
                 .addCommand("model", model).addCommand("data", data).addCommand("bench", bench)
                 .addCommand("evaluate", evaluate).addCommand("bench-layer", benchLayer).build();
         boolean debug = List.of(args).contains("--debug");
+        CliPlugins plugins = null;
         try {
-            jc.parse(args);
+            jc.parse(CliPlugins.hoist(args));
             String cmd = jc.getParsedCommand();
             if (cmd != null) {
                 for (Object o : jc.getCommands().get(cmd).getObjects()) rejectUnknownOptions(o);
@@ -85,8 +86,9 @@ public final class PnnCli {
                 return cmd == null && !global.help ? 2 : 0;
             }
             if (debug) System.setProperty("pnn.log.level", "debug");
+            plugins = CliPlugins.open(global.plugins);
             return switch (cmd) {
-                case "list" -> list();
+                case "list" -> list(plugins);
                 case "run" -> run(run);
                 case "evaluate" -> new EvaluateCommand(out).run(evaluate);
                 case "report" -> report(report);
@@ -116,6 +118,8 @@ public final class PnnCli {
             if (debug) e.printStackTrace();
             else System.err.println("(run again with --debug for the stack trace)");
             return 1;
+        } finally {
+            if (plugins != null) plugins.close();
         }
     }
 
@@ -149,15 +153,20 @@ public final class PnnCli {
         return null;
     }
 
-    private int list() {
+    private int list(CliPlugins plugins) {
+        out.println(plugins.summary());
+        out.println();
         out.println("Experiments (pnn run NAME):");
-        for (Experiment e : ExperimentRegistry.load().all()) {
-            out.printf(Locale.ROOT, "  %-24s %s%n", e.name(), e.description());
+        ExperimentRegistry experiments = ExperimentRegistry.load();
+        for (Experiment e : experiments.all()) {
+            out.printf(Locale.ROOT, "  %-24s %s%s%n", e.name(), e.description(), CliPlugins.from(experiments.origin(e.name())));
         }
         out.println();
-        out.println("Layer plugins (--layer ID, --layer-opt name=value):");
-        for (LayerPlugin p : LayerRegistry.load().plugins()) {
-            out.printf(Locale.ROOT, "  %-24s %s%n", p.id(), p.description());
+        out.println("Layer plugins (--layer ID, --layer-opt name=value; [feedback]: also usable in feedback models):");
+        LayerRegistry layers = LayerRegistry.load();
+        for (LayerPlugin p : layers.plugins()) {
+            out.printf(Locale.ROOT, "  %-24s %s%s%s%n", p.id(), p instanceof org.pnnlab.api.feedback.FeedbackPlugin
+                    ? "[feedback] " : "", p.description(), CliPlugins.from(layers.origin(p.id())));
             for (ParamSpec s : p.parameters()) {
                 out.printf(Locale.ROOT, "      %-18s %-8s default %-9s %-22s %s%n", s.name(),
                         s.type().name().toLowerCase(Locale.ROOT), s.defaultValue(), s.allowed(), s.doc());
@@ -165,9 +174,14 @@ public final class PnnCli {
         }
         out.println();
         out.println("Models (pnn model NAME):");
-        for (ModelFactory f : ModelRegistry.load().all()) {
-            out.printf(Locale.ROOT, "  %-24s %s%n", f.name(), f.description());
+        ModelRegistry models = ModelRegistry.load();
+        for (ModelFactory f : models.all()) {
+            out.printf(Locale.ROOT, "  %-24s %s%s%n", f.name(), f.description(), CliPlugins.from(models.origin(f.name())));
         }
+        out.println();
+        out.println("Feedback architectures (feedback models): " + String.join(", ",
+                org.pnnlab.layers.feedback.FeedbackNetwork.architectureOrigins().entrySet().stream()
+                        .map(a -> a.getKey() + CliPlugins.from(a.getValue())).toList()));
         out.println();
         out.println("Datasets (--dataset NAME, pnn data get NAME): " + String.join(", ", Datasets.names()));
         return 0;
@@ -244,6 +258,7 @@ public final class PnnCli {
         plan.add(new String[]{"mnist-lenet-conv", null});
         plan.add(new String[]{"mnist-lenet-perturb", null});
         if (LayerRegistry.load().contains("lbc")) plan.add(new String[]{"mnist-lenet-perturb", "lbc"});
+        else out.println("demo: no lbc layer (the Kotlin example plugin); ./pnn copies its jar into plugins/");
         for (String[] p : plan) {
             RunOptions o = new RunOptions(d.epochs, null, null, null, null, p[1], Map.of(), Map.of(), "mnist-subset", null,
                     d.runsDir, false, 0);
