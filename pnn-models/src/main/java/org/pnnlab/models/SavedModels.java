@@ -15,6 +15,9 @@ import org.pnnlab.api.plugin.Plugins;
  * Reads a saved network ({@code model.zip}). Layers from plugin jars are found through {@link Plugins#loader()}
  * (DL4J's JSON reader resolves layer classes by name through the thread's context class loader, which is set to
  * it for the call). A layer class that no jar provides is one line naming the class and where its jar goes.
+ *
+ * <p>DL4J's JSON reader is static and remembers a class once it has resolved its name, so within one process a
+ * plugin layer class, once loaded, keeps coming from the same jar.
  */
 public final class SavedModels {
     private static final Pattern TYPE_ID = Pattern.compile("type id '([\\w.$]+)'");
@@ -47,7 +50,7 @@ public final class SavedModels {
      * The class name a failed read could not resolve, found anywhere in the causes (DL4J's shaded Jackson says
      * "Could not resolve type id 'a.b.C'"); null if that is not why it failed.
      */
-    static @Nullable String missingClass(Throwable failure) {
+    public static @Nullable String missingClass(Throwable failure) {
         for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof ClassNotFoundException e && e.getMessage() != null) return e.getMessage().trim();
             if (c instanceof NoClassDefFoundError e && e.getMessage() != null) return e.getMessage().trim().replace('/', '.');

@@ -5,13 +5,18 @@ import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.CodeSource;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -41,6 +46,7 @@ public final class Plugins {
     public static final String WHERE = "plugins/ (next to ./pnn), a folder of $" + ENV
             + " or a folder given with --plugins DIR";
 
+    private static final String SERVICES = "META-INF/services/";
     private static final Logger LOG = LoggerFactory.getLogger(Plugins.class);
     private static volatile @Nullable Plugins installed;
 
@@ -90,6 +96,7 @@ public final class Plugins {
         for (Path p : extraFolders) folders.add(requireFolder(p, "--plugins names"));
         List<Path> jars = new ArrayList<>();
         for (Path folder : folders) jars.addAll(jarsIn(folder));
+        rejectSameProviderTwice(jars);
         if (!jars.isEmpty()) LOG.debug("plugin jars: {}", jars);
         return new Plugins(folders, jars);
     }
@@ -120,6 +127,34 @@ public final class Plugins {
             }
         }
         return jars;
+    }
+
+    /**
+     * Two jars listing one provider class (two versions of one plugin, or a copy): the class would silently come
+     * from the first jar only, so that is an error naming both.
+     */
+    private static void rejectSameProviderTwice(List<Path> jars) {
+        Map<String, Path> seen = new HashMap<>();
+        for (Path jar : jars) {
+            try (JarFile j = new JarFile(jar.toFile())) {
+                for (JarEntry e : Collections.list(j.entries())) {
+                    if (e.isDirectory() || !e.getName().startsWith(SERVICES)) continue;
+                    String service = e.getName().substring(SERVICES.length());
+                    String text = new String(j.getInputStream(e).readAllBytes(), StandardCharsets.UTF_8);
+                    for (String line : text.split("\\R")) {
+                        String provider = line.replaceAll("#.*", "").trim();
+                        if (provider.isEmpty()) continue;
+                        Path other = seen.putIfAbsent(service + " " + provider, jar);
+                        if (other != null && !other.equals(jar)) {
+                            throw new PnnException("plugin jars " + other + " and " + jar + " both provide " + provider
+                                    + " (two versions or copies of one plugin?); remove one of them");
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new PnnException("cannot read the plugin jar " + jar + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /** The folders searched (those that exist). */

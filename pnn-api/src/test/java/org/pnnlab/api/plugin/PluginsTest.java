@@ -126,6 +126,16 @@ class PluginsTest {
     }
 
     @Test
+    void twoJarsWithOneProviderClassAreAnErrorInsteadOfTheFirstWinningSilently(@TempDir Path tmp) throws IOException {
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        Path jar = extJar(a);
+        Files.copy(jar, a.resolve("ext-plugin-0.9.jar"));
+        PnnException e = assertThrows(PnnException.class, () -> Plugins.find(tmp, null, List.of(a)));
+        assertTrue(e.getMessage().contains("ext-plugin.jar") && e.getMessage().contains("ext-plugin-0.9.jar")
+                && e.getMessage().contains("remove one"), e.getMessage());
+    }
+
+    @Test
     void aListedProviderThatIsMissingNamesTheService(@TempDir Path tmp) throws IOException {
         Path a = Files.createDirectories(tmp.resolve("a"));
         TestJars.build(a.resolve("half.jar"), Map.of("h.Present", TestJars.layer("h.Present", "present")),
