@@ -27,12 +27,17 @@ public final class SavedModels {
 
     /** The network in {@code zip}, without its updater state. */
     public static ComputationGraph load(Path zip) {
+        return load(zip, false);
+    }
+
+    /** The network in {@code zip}, with its updater state if {@code withUpdater} (resuming training). */
+    public static ComputationGraph load(Path zip, boolean withUpdater) {
         if (!Files.isRegularFile(zip)) throw new PnnException(zip + " does not exist or is not a file");
         Thread t = Thread.currentThread();
         ClassLoader before = t.getContextClassLoader();
         t.setContextClassLoader(Plugins.loader());
         try {
-            return ModelSerializer.restoreComputationGraph(zip.toFile(), false);
+            return ModelSerializer.restoreComputationGraph(zip.toFile(), withUpdater);
         } catch (IOException | RuntimeException | LinkageError x) {
             String missing = missingClass(x);
             if (missing != null) {

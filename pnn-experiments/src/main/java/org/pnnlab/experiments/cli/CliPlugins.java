@@ -31,10 +31,6 @@ final class CliPlugins implements AutoCloseable {
         return new CliPlugins(Plugins.fromEnvironment(folders));
     }
 
-    Plugins plugins() {
-        return plugins;
-    }
-
     /**
      * {@code --plugins DIR} is a global option but may be written after the command too: every occurrence
      * ({@code --plugins DIR} or {@code --plugins=DIR}) is moved to the front, where the global options are parsed.
