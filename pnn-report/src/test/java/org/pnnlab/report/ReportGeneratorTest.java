@@ -229,8 +229,9 @@ class ReportGeneratorTest {
                 + dead.pid() + ") is gone: the run was killed\">interrupted</span>"), row);
         assertTrue(row.contains("<code class=\"resume\">pnn resume &#39;/data/pnn runs/e/" + killed.runId() + "&#39;</code>"),
                 "the resume command names the runs folder of the report, quoted for the shell: " + row);
-        String plain = ReportGenerator.render(List.of(killed), List.of(), NOW, "/data/runs");
-        assertTrue(plain.contains("<code class=\"resume\">pnn resume /data/runs/e/" + killed.runId() + "</code>"), plain);
+        String unquoted = ReportGenerator.render(List.of(killed), List.of(), NOW, "/data/runs");
+        assertTrue(unquoted.contains("<code class=\"resume\">pnn resume /data/runs/e/" + killed.runId() + "</code>"),
+                unquoted);
         assertTrue(row.contains(">3/20</td>"), "epochs done/planned: " + row);
         assertTrue(row.contains("class=\"num missing\""), "no final accuracy: " + row);
         assertTrue(page.contains("(1 interrupted)"), "header counts it as interrupted");

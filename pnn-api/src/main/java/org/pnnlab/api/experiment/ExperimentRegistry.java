@@ -1,46 +1,53 @@
 package org.pnnlab.api.experiment;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
-import java.util.TreeMap;
 import org.pnnlab.api.PnnException;
+import org.pnnlab.api.plugin.PluginServices;
+import org.pnnlab.api.plugin.PluginServices.Provided;
+import org.pnnlab.api.plugin.Plugins;
 
-/** Experiments visible to a class loader, by name. */
+/** Experiments visible to a class loader, by name; an experiment can come from a plugin jar. */
 public final class ExperimentRegistry {
-    private final Map<String, Experiment> experiments;
+    private final Map<String, Provided<Experiment>> experiments;
 
-    private ExperimentRegistry(Map<String, Experiment> experiments) {
+    private ExperimentRegistry(Map<String, Provided<Experiment>> experiments) {
         this.experiments = Collections.unmodifiableMap(experiments);
     }
 
+    /** Experiments found through {@link Plugins#loader()}. */
     public static ExperimentRegistry load() {
-        ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        return of(ServiceLoader.load(Experiment.class, cl != null ? cl : ExperimentRegistry.class.getClassLoader())
-                .stream().map(ServiceLoader.Provider::get).toList());
+        return load(Plugins.loader());
+    }
+
+    /** Experiments found through this class loader (e.g. {@link Plugins#classLoader()}). */
+    public static ExperimentRegistry load(ClassLoader loader) {
+        return new ExperimentRegistry(PluginServices.byKey(PluginServices.load(Experiment.class, loader, "experiment"),
+                Experiment::name, "experiment", "name"));
     }
 
     public static ExperimentRegistry of(Collection<? extends Experiment> list) {
-        Map<String, Experiment> map = new TreeMap<>();
-        for (Experiment e : list) {
-            Experiment old = map.put(e.name(), e);
-            if (old != null) {
-                throw new PnnException("two experiments claim the name '" + e.name() + "': "
-                        + old.getClass().getName() + " and " + e.getClass().getName());
-            }
-        }
-        return new ExperimentRegistry(map);
+        List<Provided<Experiment>> provided = new ArrayList<>();
+        for (Experiment e : list) provided.add(new Provided<>(e, Plugins.origin(e.getClass())));
+        return new ExperimentRegistry(PluginServices.byKey(provided, Experiment::name, "experiment", "name"));
     }
 
     public Experiment get(String name) {
-        Experiment e = experiments.get(name);
+        Provided<Experiment> e = experiments.get(name);
         if (e == null) {
             throw new PnnException("unknown experiment '" + name + "'; known experiments: "
                     + String.join(", ", experiments.keySet()) + " (see 'pnn list')");
         }
-        return e;
+        return e.service();
+    }
+
+    /** Where the experiment came from: its jar's file name, or {@value PluginServices#BUILT_IN}. */
+    public String origin(String name) {
+        get(name);
+        return experiments.get(name).origin();
     }
 
     public List<String> names() {
@@ -48,6 +55,6 @@ public final class ExperimentRegistry {
     }
 
     public Collection<Experiment> all() {
-        return experiments.values();
+        return experiments.values().stream().map(Provided::service).toList();
     }
 }

@@ -23,7 +23,6 @@ import org.pnnlab.datasets.LabeledImages;
 import org.pnnlab.datasets.Split;
 import org.pnnlab.experiments.Evaluation;
 import org.pnnlab.experiments.Progress;
-import org.pnnlab.experiments.SavedModels;
 import org.pnnlab.experiments.attack.AttackRegistry;
 import org.pnnlab.experiments.attack.InferenceModeTarget;
 import org.pnnlab.experiments.attack.RobustnessSuite;
@@ -154,6 +153,6 @@ final class EvaluateCommand {
             throw new PnnException(what + " " + dir + " has no saved model (" + RunStore.MODEL_ZIP
                     + "); the run stopped before its first epoch ended");
         }
-        return new SavedRun(dir, rec, SavedModels.load(zip));
+        return new SavedRun(dir, rec, org.pnnlab.models.SavedModels.load(zip)); // plugin layers through the plugin loader
     }
 }

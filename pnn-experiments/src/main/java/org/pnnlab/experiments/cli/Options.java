@@ -22,6 +22,10 @@ final class Options {
 
         @Parameter(names = {"-h", "--help"}, help = true, description = "show usage")
         boolean help;
+
+        @Parameter(names = CliPlugins.OPTION, converter = PathConverter.class, description = "also load the plugin jars in "
+                + "this folder (repeatable; besides plugins/ next to ./pnn and the folders of $PNN_PLUGINS)")
+        List<Path> plugins = new ArrayList<>();
     }
 
     static final class PathConverter implements IStringConverter<Path> {

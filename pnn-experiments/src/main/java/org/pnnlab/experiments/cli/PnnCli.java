@@ -80,8 +80,9 @@ public final class PnnCli {
                 .addCommand("model", model).addCommand("data", data).addCommand("bench", bench)
                 .addCommand("evaluate", evaluate).addCommand("bench-layer", benchLayer).build();
         boolean debug = List.of(args).contains("--debug");
+        CliPlugins plugins = null;
         try {
-            jc.parse(args);
+            jc.parse(CliPlugins.hoist(args));
             String cmd = jc.getParsedCommand();
             if (cmd != null) {
                 for (Object o : jc.getCommands().get(cmd).getObjects()) rejectUnknownOptions(o);
@@ -93,8 +94,9 @@ public final class PnnCli {
                 return cmd == null && !global.help ? 2 : 0;
             }
             if (debug) System.setProperty("pnn.log.level", "debug");
+            plugins = CliPlugins.open(global.plugins);
             return switch (cmd) {
-                case "list" -> list();
+                case "list" -> list(plugins);
                 case "run" -> run(run);
                 case "config" -> config(config);
                 case "resume" -> resume(resume);
@@ -126,6 +128,8 @@ public final class PnnCli {
             if (debug) e.printStackTrace();
             else System.err.println("(run again with --debug for the stack trace)");
             return 1;
+        } finally {
+            if (plugins != null) plugins.close();
         }
     }
 
@@ -159,15 +163,20 @@ public final class PnnCli {
         return null;
     }
 
-    private int list() {
+    private int list(CliPlugins plugins) {
+        out.println(plugins.summary());
+        out.println();
         out.println("Experiments (pnn run NAME):");
-        for (Experiment e : ExperimentRegistry.load().all()) {
-            out.printf(Locale.ROOT, "  %-24s %s%n", e.name(), e.description());
+        ExperimentRegistry experiments = ExperimentRegistry.load();
+        for (Experiment e : experiments.all()) {
+            out.printf(Locale.ROOT, "  %-24s %s%s%n", e.name(), e.description(), CliPlugins.from(experiments.origin(e.name())));
         }
         out.println();
-        out.println("Layer plugins (--layer ID, --layer-opt name=value):");
-        for (LayerPlugin p : LayerRegistry.load().plugins()) {
-            out.printf(Locale.ROOT, "  %-24s %s%n", p.id(), p.description());
+        out.println("Layer plugins (--layer ID, --layer-opt name=value; [feedback]: also usable in feedback models):");
+        LayerRegistry layers = LayerRegistry.load();
+        for (LayerPlugin p : layers.plugins()) {
+            out.printf(Locale.ROOT, "  %-24s %s%s%s%n", p.id(), p instanceof org.pnnlab.api.feedback.FeedbackPlugin
+                    ? "[feedback] " : "", p.description(), CliPlugins.from(layers.origin(p.id())));
             for (ParamSpec s : p.parameters()) {
                 out.printf(Locale.ROOT, "      %-18s %-8s default %-9s %-22s %s%n", s.name(),
                         s.type().name().toLowerCase(Locale.ROOT), s.defaultValue(), s.allowed(), s.doc());
@@ -175,13 +184,19 @@ public final class PnnCli {
         }
         out.println();
         out.println("Models (pnn model NAME):");
-        for (ModelFactory f : ModelRegistry.load().all()) {
-            out.printf(Locale.ROOT, "  %-24s %s%n", f.name(), f.description());
+        ModelRegistry models = ModelRegistry.load();
+        for (ModelFactory f : models.all()) {
+            out.printf(Locale.ROOT, "  %-24s %s%s%n", f.name(), f.description(), CliPlugins.from(models.origin(f.name())));
         }
         out.println();
+        out.println("Feedback architectures (feedback models): " + String.join(", ",
+                org.pnnlab.layers.feedback.FeedbackNetwork.architectureOrigins().entrySet().stream()
+                        .map(a -> a.getKey() + CliPlugins.from(a.getValue())).toList()));
+        out.println();
         out.println("Attacks (--evaluate, pnn evaluate --attack NAME):");
-        for (var a : org.pnnlab.experiments.attack.AttackRegistry.load().all()) {
-            out.printf(Locale.ROOT, "  %-24s %s%n", a.name(), a.description());
+        var attacks = org.pnnlab.experiments.attack.AttackRegistry.load();
+        for (var a : attacks.all()) {
+            out.printf(Locale.ROOT, "  %-24s %s%s%n", a.name(), a.description(), CliPlugins.from(attacks.origin(a.name())));
         }
         out.println();
         out.println("Datasets (--dataset NAME, pnn data get NAME): " + String.join(", ", Datasets.names()));
@@ -284,6 +299,8 @@ public final class PnnCli {
         plan.add(perturb);
         if (LayerRegistry.load().contains("lbc")) {
             plan.add(perturb.withModel(perturb.model().withLayer(org.pnnlab.api.run.LayerChoice.of("lbc"))));
+        } else {
+            out.println("demo: no lbc layer (the Kotlin example plugin); ./pnn copies its jar into plugins/");
         }
         Workspace ws = new Workspace(d.runsDir, null, false, Workspace.DEFAULT_CHECKPOINT_EVERY, Progress.auto());
         for (RunConfig c : plan) {

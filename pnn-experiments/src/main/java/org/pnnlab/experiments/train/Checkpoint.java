@@ -79,7 +79,7 @@ public record Checkpoint(String modelFile, Position position, List<EpochRecord> 
             throw new PnnException(runDir.resolve(STATE) + " names " + modelFile + ", which is missing; the run folder "
                     + "was changed by hand and cannot be resumed");
         }
-        return org.pnnlab.experiments.SavedModels.load(zip);
+        return org.pnnlab.models.SavedModels.load(zip, true);
     }
 
     private static void removeOthers(Path runDir, Path keep) {

@@ -150,7 +150,7 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
         for (String s : new String[]{"mnist-lenet-conv", "mnist-lenet-perturb", "conv", "perturbation", "nmasks", "lenet",
                 "mnist-subset", "fmnist-study-conv", "fmnist-study-perturb", "fmnist-study-perturb-mix", "fmnist-study-1x1",
-                "cifar10-pnn-row1-resnet18-nf44", "cifar10-pnn-row8-nmasks64-shared-trained", "lbc"}) {
+                "cifar10-pnn-row1-resnet18-nf44", "cifar10-pnn-row8-nmasks64-shared-trained", "Plugin jars: none"}) {
             assertTrue(r.out().contains(s), s + " missing from: " + r.out());
         }
     }

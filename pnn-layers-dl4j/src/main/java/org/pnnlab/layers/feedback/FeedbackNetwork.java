@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.deeplearning4j.nn.api.ParamInitializer;
@@ -24,6 +23,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.pnnlab.api.LayerContext;
 import org.pnnlab.api.LayerParams;
 import org.pnnlab.api.PnnException;
+import org.pnnlab.api.plugin.PluginServices;
+import org.pnnlab.api.plugin.PluginServices.Provided;
+import org.pnnlab.api.plugin.Plugins;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A whole feedback model as one DL4J layer: the {@link FeedbackArchitecture} named by {@code architecture}
@@ -87,18 +90,38 @@ public class FeedbackNetwork extends FeedForwardLayer {
                 ctx.height(), ctx.width(), ctx.outChannels(), "first", ctx.seed());
     }
 
-    private static final Map<String, FeedbackArchitecture> ARCHITECTURES = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The architectures of the last class loader asked, by id, with where each came from. */
+    private static volatile Map.@Nullable Entry<ClassLoader, Map<String, Provided<FeedbackArchitecture>>> architectures;
+
+    /**
+     * The feedback architectures visible through {@link Plugins#loader()} (the installed plugin jars, else the
+     * application class path), by id, each with where it came from (its jar's file name, or built-in).
+     */
+    public static Map<String, String> architectureOrigins() {
+        Map<String, String> m = new TreeMap<>();
+        architecturesNow().forEach((id, p) -> m.put(id, p.origin()));
+        return m;
+    }
+
+    private static Map<String, Provided<FeedbackArchitecture>> architecturesNow() {
+        ClassLoader cl = Plugins.loader();
+        var cached = architectures;
+        if (cached == null || cached.getKey() != cl) {
+            cached = Map.entry(cl, PluginServices.byKey(PluginServices.load(FeedbackArchitecture.class, cl,
+                    "feedback architecture"), FeedbackArchitecture::id, "feedback architecture", "id"));
+            architectures = cached;
+        }
+        return cached.getValue();
+    }
 
     static FeedbackArchitecture architecture(String id) {
-        if (ARCHITECTURES.isEmpty()) {
-            for (FeedbackArchitecture a : ServiceLoader.load(FeedbackArchitecture.class)) ARCHITECTURES.put(a.id(), a);
-        }
-        FeedbackArchitecture a = ARCHITECTURES.get(id);
+        Map<String, Provided<FeedbackArchitecture>> all = architecturesNow();
+        Provided<FeedbackArchitecture> a = all.get(id);
         if (a == null) {
-            throw new PnnException("unknown feedback architecture '" + id + "'; known: "
-                    + ARCHITECTURES.keySet().stream().sorted().collect(Collectors.joining(", ")));
+            throw new PnnException("unknown feedback architecture '" + id + "'; known: " + String.join(", ", all.keySet())
+                    + " (for a plugin's architecture, put its jar in " + Plugins.WHERE + ")");
         }
-        return a;
+        return a.service();
     }
 
     /** A fresh model of this configuration (no graph yet). */
