@@ -43,6 +43,9 @@ public final class ReportGenerator {
     /** Header of the column showing the original code's smoothed monitor. */
     static final String LEGACY_HEADER = "Legacy smoothed monitor (not test accuracy)";
 
+    /** Header of the column of the highest per-epoch test accuracy. */
+    static final String BEST_TEST_HEADER = "Best test accuracy (selected on the test set)";
+
 
     private static final DateTimeFormatter SHOWN_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx",
             Locale.ROOT);
@@ -160,6 +163,7 @@ public final class ReportGenerator {
             b.append("<p class=\"note\">No runs to show.</p>\n</section>\n");
             return;
         }
+        boolean anyValidation = runs.stream().anyMatch(Accuracy::atBestValidation);
         b.append("<div class=\"table-wrap\"><table class=\"data sortable\">\n<thead><tr>")
                 .append("<th>Experiment</th><th>Layer</th>");
         if (withCondition) {
@@ -170,7 +174,9 @@ public final class ReportGenerator {
                 .append("<th class=\"num\">Fixed values<br><span class=\"sub\">stored, untrained</span></th>")
                 .append("<th class=\"num\">Epochs<br><span class=\"sub\">done/planned</span></th>")
                 .append("<th class=\"num\">Final test accuracy</th>")
-                .append("<th class=\"num\">Best test accuracy<br><span class=\"sub\">(epoch)</span></th>")
+                .append(anyValidation ? "<th class=\"num\">Test accuracy at best validation epoch<br>"
+                        + "<span class=\"sub\">(epoch)</span></th>" : "")
+                .append("<th class=\"num\">").append(esc(BEST_TEST_HEADER)).append("<br><span class=\"sub\">(epoch)</span></th>")
                 .append("<th class=\"num legacy\">").append(esc(LEGACY_HEADER))
                 .append("<br><span class=\"sub\">best</span></th>")
                 .append("<th class=\"num\">Training time<br><span class=\"sub\">wall clock</span></th>")
@@ -202,6 +208,17 @@ public final class ReportGenerator {
                 numCell(b, finalAcc, Html.percent(finalAcc));
             }
 
+            if (anyValidation) {
+                FinalMetrics fm = r.finalMetrics();
+                if (fm == null || fm.testAccuracyAtBestValidation() == null) {
+                    b.append("<td class=\"num missing\" data-sort=\"\">").append(DASH).append("</td>");
+                } else {
+                    b.append("<td class=\"num\" data-sort=\"").append(fm.testAccuracyAtBestValidation()).append("\">")
+                            .append(Html.percent(fm.testAccuracyAtBestValidation())).append(" <span class=\"sub\">(ep.\u00a0")
+                            .append(fm.bestValidationEpoch()).append(")</span></td>");
+                }
+            }
+
             Best best = best(r);
             if (best == null) {
                 b.append("<td class=\"num missing\" data-sort=\"\">").append(DASH).append("</td>");
@@ -228,7 +245,9 @@ public final class ReportGenerator {
         }
         b.append("</tbody>\n</table></div>\n<p class=\"note\">Final test accuracy is the accuracy of the final ")
                 .append("model on the whole test set. Best test accuracy is the highest per-epoch test accuracy; ")
-                .append("it is selected on the test set and therefore optimistic. The legacy smoothed monitor is ")
+                .append("it is selected on the test set and therefore optimistic; no summary uses it. Where a run ")
+                .append("has a validation split, the test accuracy at the epoch of the best validation accuracy is ")
+                .append("the model selected without the test set, and the summaries use it. The legacy smoothed monitor is ")
                 .append("the original PNN code's smoothed per-batch value, shown for comparison only; it is not an ")
                 .append("accuracy of the test set. Click a column header to sort.</p>\n</section>\n");
     }
@@ -333,17 +352,13 @@ public final class ReportGenerator {
     }
 
     private static void groupTable(StringBuilder b, List<RunRecord> runs, boolean withCondition) {
-        Map<GroupKey, List<RunRecord>> groups = new LinkedHashMap<>();
-        for (RunRecord r : runs) {
-            groups.computeIfAbsent(new GroupKey(nz(r.experiment()), nz(r.layer()), condition(r)),
-                    k -> new ArrayList<>()).add(r);
-        }
-        List<GroupKey> keys = new ArrayList<>(groups.keySet());
-        keys.sort(Comparator.comparing(GroupKey::experiment).thenComparing(GroupKey::layer)
-                .thenComparing(GroupKey::condition));
+        List<Groups.Group> groups = Groups.of(runs);
+        Map<Groups.Group, String> distinctions = Groups.distinctions(groups);
+        boolean anyDistinction = distinctions.values().stream().anyMatch(s -> !s.isEmpty());
+        boolean anyRepeat = groups.stream().anyMatch(g -> !g.repeats().isEmpty());
 
         b.append("<section id=\"groups\">\n<h2>Grouped over seeds</h2>\n");
-        if (keys.isEmpty()) {
+        if (groups.isEmpty()) {
             b.append("<p class=\"note\">No runs to group.</p>\n</section>\n");
             return;
         }
@@ -352,56 +367,79 @@ public final class ReportGenerator {
         if (withCondition) {
             b.append("<th>Condition</th>");
         }
-        b.append("<th class=\"num\">Runs<br><span class=\"sub\">(seeds)</span></th>")
+        if (anyDistinction) {
+            b.append("<th>Differing settings<br><span class=\"sub\">vs. groups of the same experiment, layer, ")
+                    .append("condition</span></th>");
+        }
+        b.append("<th>Configuration</th>")
+                .append("<th class=\"num\">Seeds<br><span class=\"sub\">counted</span></th>")
                 .append("<th class=\"num\">Completed</th>")
-                .append("<th>Seeds</th>")
-                .append("<th class=\"num\">Final test accuracy<br><span class=\"sub\">mean \u00b1 std</span></th>")
-                .append("<th class=\"num\">Best test accuracy<br><span class=\"sub\">mean \u00b1 std</span></th>")
+                .append("<th>Seeds</th>");
+        if (anyRepeat) {
+            b.append("<th>Repeated seeds<br><span class=\"sub\">not counted</span></th>");
+        }
+        b.append("<th class=\"num\">Test accuracy<br><span class=\"sub\">mean \u00b1 std</span></th>")
                 .append("<th class=\"num legacy\">").append(esc(LEGACY_HEADER))
                 .append("<br><span class=\"sub\">best, mean \u00b1 std</span></th>")
                 .append("</tr></thead>\n<tbody>\n");
-        for (GroupKey k : keys) {
-            List<RunRecord> members = groups.get(k);
-            List<Double> finals = new ArrayList<>();
-            List<Double> bests = new ArrayList<>();
+        for (Groups.Group g : groups) {
             List<Double> legacies = new ArrayList<>();
             int completed = 0;
-            for (RunRecord r : members) {
+            for (RunRecord r : g.counted()) {
                 if (!RunRecord.COMPLETED.equals(r.status())) {
                     continue;
                 }
                 completed++;
                 FinalMetrics f = r.finalMetrics();
-                if (f != null) {
-                    finals.add(f.testAccuracy());
-                    bests.add(f.bestTestAccuracy());
-                    if (f.bestLegacySmoothedAccuracy() != null) {
-                        legacies.add(f.bestLegacySmoothedAccuracy());
-                    }
+                if (f != null && f.bestLegacySmoothedAccuracy() != null) {
+                    legacies.add(f.bestLegacySmoothedAccuracy());
                 }
             }
-            b.append("<tr><td>").append(escOrDash(k.experiment())).append("</td><td>").append(escOrDash(k.layer()))
+            b.append("<tr><td>").append(escOrDash(g.experiment())).append("</td><td>").append(escOrDash(g.layer()))
                     .append("</td>");
             if (withCondition) {
-                b.append("<td>").append(escOrDash(k.condition().label())).append("</td>");
+                b.append("<td>").append(escOrDash(g.condition().label())).append("</td>");
             }
-            numCell(b, members.size(), Integer.toString(members.size()));
+            if (anyDistinction) {
+                b.append("<td class=\"mono settings\">").append(escOrDash(distinctions.get(g))).append("</td>");
+            }
+            b.append("<td class=\"mono\">").append(esc(g.configHash())).append("</td>");
+            numCell(b, g.counted().size(), Integer.toString(g.counted().size()));
             numCell(b, completed, Integer.toString(completed));
             StringBuilder seeds = new StringBuilder();
-            members.stream().mapToLong(RunRecord::seed).sorted().forEach(
-                    s -> seeds.append(seeds.length() > 0 ? ", " : "").append(s));
+            for (RunRecord r : g.counted()) {
+                seeds.append(seeds.length() > 0 ? ", " : "").append(r.seed());
+            }
             b.append("<td class=\"seeds\">").append(esc(seeds)).append("</td>");
-            statsCell(b, Stats.of(finals), completed, "");
-            statsCell(b, Stats.of(bests), completed, "");
+            if (anyRepeat) {
+                b.append("<td class=\"seeds\">");
+                if (g.repeats().isEmpty()) {
+                    b.append(DASH);
+                }
+                int i = 0;
+                for (RunRecord r : g.repeats()) {
+                    RunRecord used = g.counted().stream().filter(c -> c.seed() == r.seed()).findFirst().orElseThrow();
+                    b.append(i++ > 0 ? "<br>" : "").append("<span class=\"repeat\">seed ").append(r.seed())
+                            .append(": <span class=\"mono\">").append(esc(r.runId()))
+                            .append("</span> not counted; counted <span class=\"mono\">").append(esc(used.runId()))
+                            .append("</span></span>");
+                }
+                b.append("</td>");
+            }
+            statsCell(b, Stats.of(new ArrayList<>(g.accuracyBySeed().values())), completed, "");
             statsCell(b, Stats.of(legacies), completed, " legacy");
             b.append("</tr>\n");
         }
-        b.append("</tbody>\n</table></div>\n<p class=\"note\">Only runs with status <em>completed</em> count in ")
-                .append("the statistics; interrupted, failed and still-running runs are listed in the run count ")
-                .append("but not averaged. \u00b1 is the sample standard deviation (divisor n\u22121) in ")
+        b.append("</tbody>\n</table></div>\n<p class=\"note\">A group is one configuration: every setting but the ")
+                .append("seed is the same (the configuration hash of the run ids). Where groups of the same ")
+                .append("experiment, layer and condition differ in other settings, the settings that differ are shown. ")
+                .append("Each seed counts once: a repeated run of a seed (a rerun, run id ending -r2, ...) is listed ")
+                .append("but not counted; the first completed run of the seed counts. Only runs with status ")
+                .append("<em>completed</em> count in the statistics. Test accuracy is the ")
+                .append(esc(Accuracy.MEANING)).append("; the best per-epoch test accuracy is not used here, as it is ")
+                .append("selected on the test set. \u00b1 is the sample standard deviation (divisor n\u22121) in ")
                 .append("percentage points; it needs at least two completed runs. Where a statistic covers fewer ")
-                .append("runs than completed, n says how many. Groups are formed by experiment, layer and the ")
-                .append("experimental condition of the run's configuration.</p>\n")
+                .append("runs than completed, n says how many.</p>\n")
                 .append("</section>\n");
     }
 
@@ -478,9 +516,6 @@ public final class ReportGenerator {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private record GroupKey(String experiment, String layer, Condition condition) {
-    }
 
     private record Best(double value, int epoch, boolean sofar) {
     }
