@@ -24,6 +24,7 @@ import org.pnnlab.api.run.FinalMetrics;
 import org.pnnlab.api.run.RobustnessRecord;
 import org.pnnlab.api.run.Condition;
 import org.pnnlab.api.run.RunRecord;
+import org.pnnlab.api.study.StudyManifest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +85,15 @@ public final class ReportGenerator {
     /** Renders the report; {@code folderOf} names each run's folder in the resume commands it shows. */
     public static String render(List<RunRecord> runs, List<String> warnings, ZonedDateTime generatedAt,
                                 java.util.function.Function<RunRecord, String> folderOf) {
+        return render(runs, List.of(), warnings, generatedAt, folderOf);
+    }
+
+    /**
+     * Renders the report with a verdict table for each of {@code studies} (over the runs of its cells found among
+     * {@code runs}); {@code folderOf} names each run's folder in the resume commands it shows.
+     */
+    public static String render(List<RunRecord> runs, List<StudyManifest> studies, List<String> warnings,
+                                ZonedDateTime generatedAt, java.util.function.Function<RunRecord, String> folderOf) {
         List<RunRecord> sorted = new ArrayList<>(runs);
         sorted.sort(ORDER);
         Map<RunRecord, String> labels = labels(sorted);
@@ -99,6 +109,7 @@ public final class ReportGenerator {
         header(b, sorted, warnings, generatedAt);
         b.append("<main>\n");
         warnings(b, warnings);
+        Verdicts.render(b, studies, sorted);
         runTable(b, sorted, anyCondition, folderOf);
         groupTable(b, sorted, anyCondition);
         ConditionTables.render(b, sorted);
@@ -695,6 +706,9 @@ public final class ReportGenerator {
             .family { margin-bottom: 18px; }
             table.conditions { width: auto; min-width: 30em; }
             table.conditions th.group { text-align: center; border-left: 1px solid var(--line); }
+            .verdict.better { color: #1e6b2e; font-weight: 600; }
+            .verdict.worse { color: #9b1c1c; font-weight: 600; }
+            .settings { white-space: normal !important; max-width: 24em; }
             details summary { cursor: pointer; font-size: 1.2rem; font-weight: 650; margin: 34px 0 12px; }
             @media print { header { background: none; } table.data thead th { position: static; }
                            details { display: block; } }
