@@ -33,6 +33,13 @@ final class ConfigFields {
         return out;
     }
 
+    /** Every field of {@code value} (a record or map Jackson can write) as flat fields below {@code prefix}. */
+    static Map<String, String> of(Object value, String prefix) {
+        Map<String, String> out = new LinkedHashMap<>();
+        flatten(org.pnnlab.api.run.RunStore.mapper().valueToTree(value), prefix, out);
+        return out;
+    }
+
     private static void flatten(JsonNode node, String path, Map<String, String> out) {
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {

@@ -143,6 +143,35 @@ public final class ReportCommand {
         return out;
     }
 
+    /**
+     * Writes every run below {@code runsDir} as CSV to {@code outputCsv} (atomically), one row per run with every
+     * configuration field and metric (see {@link CsvExport}).
+     *
+     * @return the absolute path of the written file
+     * @throws PnnException as {@link #write(Path, Path)}
+     */
+    public static Path writeCsv(Path runsDir, Path outputCsv) {
+        Path dir = runsDir.toAbsolutePath().normalize();
+        Path out = outputCsv.toAbsolutePath().normalize();
+        if (Files.isDirectory(out)) {
+            throw new PnnException("CSV output " + out + " is a folder; give a file name such as "
+                    + out.resolve("runs.csv"));
+        }
+        LoadedRuns loaded = load(dir);
+        if (loaded.runs().isEmpty()) {
+            throw new PnnException("no readable runs under " + dir + " to export; run an experiment first, e.g. "
+                    + "'pnn run mnist-lenet-conv'");
+        }
+        try {
+            AtomicFiles.writeString(out, CsvExport.csv(loaded.runs()));
+        } catch (UncheckedIOException e) {
+            throw new PnnException("could not write the CSV to " + out + ": " + e.getCause().getMessage()
+                    + "; choose a writable output file", e);
+        }
+        LOG.info("wrote {} runs as CSV to {}", loaded.runs().size(), out);
+        return out;
+    }
+
     /** The exception's message without the file name it may start with, on one line and of bounded length. */
     private static String reason(Path file, RuntimeException e) {
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
