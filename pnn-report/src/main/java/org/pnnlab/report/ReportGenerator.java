@@ -498,7 +498,7 @@ public final class ReportGenerator {
             return;
         }
         b.append("<section id=\"environment\">\n<details>\n<summary>Environment of each run</summary>\n")
-                .append("<div class=\"table-wrap\"><table class=\"data\">\n<thead><tr><th>Run id</th><th>Java</th>")
+                .append("<div class=\"table-wrap\"><table class=\"data sortable\">\n<thead><tr><th>Run id</th><th>Java</th>")
                 .append("<th>OS</th><th class=\"num\">CPUs</th><th>ND4J backend</th><th>BLAS</th>")
                 .append("<th>Git commit</th><th>PNN version</th><th>Started</th><th>Last update</th>")
                 .append("<th>Finished</th></tr></thead>\n")
@@ -714,36 +714,55 @@ public final class ReportGenerator {
                            details { display: block; } }
             """;
 
-    /** Optional: clicking a header sorts by that column (numbers by their data-sort value). */
+    /**
+     * Optional: clicking a header sorts by that column (numbers by their data-sort value). Header rows may span
+     * (a cell spanning columns is a caption, not a column); each table gets {@code data-sortable="ready"}.
+     */
     private static final String SORT_SCRIPT = """
             (function () {
+              function attach(table, th, col) {
+                th.addEventListener('click', function () {
+                  var asc = th.getAttribute('aria-sort') !== 'ascending';
+                  Array.prototype.forEach.call(table.tHead.querySelectorAll('th'), function (h) {
+                    h.removeAttribute('aria-sort');
+                  });
+                  th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+                  var body = table.tBodies[0];
+                  var rows = Array.prototype.slice.call(body.rows);
+                  function key(row) {
+                    var c = row.cells[col];
+                    if (!c) return '';
+                    var s = c.getAttribute('data-sort');
+                    if (s !== null) return s === '' ? null : parseFloat(s);
+                    return c.textContent.trim().toLowerCase();
+                  }
+                  rows.sort(function (a, b) {
+                    var x = key(a), y = key(b);
+                    if (x === y) return 0;
+                    if (x === null) return 1;
+                    if (y === null) return -1;
+                    var r = x < y ? -1 : 1;
+                    return asc ? r : -r;
+                  });
+                  rows.forEach(function (row) { body.appendChild(row); });
+                });
+              }
               document.querySelectorAll('table.sortable').forEach(function (table) {
-                var heads = table.tHead.rows[0].cells;
-                Array.prototype.forEach.call(heads, function (th, col) {
-                  th.addEventListener('click', function () {
-                    var asc = th.getAttribute('aria-sort') !== 'ascending';
-                    Array.prototype.forEach.call(heads, function (h) { h.removeAttribute('aria-sort'); });
-                    th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
-                    var body = table.tBodies[0];
-                    var rows = Array.prototype.slice.call(body.rows);
-                    function key(row) {
-                      var c = row.cells[col];
-                      if (!c) return '';
-                      var s = c.getAttribute('data-sort');
-                      if (s !== null) return s === '' ? null : parseFloat(s);
-                      return c.textContent.trim().toLowerCase();
+                if (!table.tHead || !table.tBodies.length) return;
+                var taken = [];
+                Array.prototype.forEach.call(table.tHead.rows, function (row, r) {
+                  var col = 0;
+                  Array.prototype.forEach.call(row.cells, function (th) {
+                    while (taken[r] && taken[r][col]) col++;
+                    var rs = th.rowSpan || 1, cs = th.colSpan || 1;
+                    for (var i = 0; i < rs; i++) {
+                      for (var j = 0; j < cs; j++) (taken[r + i] = taken[r + i] || [])[col + j] = true;
                     }
-                    rows.sort(function (a, b) {
-                      var x = key(a), y = key(b);
-                      if (x === y) return 0;
-                      if (x === null) return 1;
-                      if (y === null) return -1;
-                      var r = x < y ? -1 : 1;
-                      return asc ? r : -r;
-                    });
-                    rows.forEach(function (row) { body.appendChild(row); });
+                    if (cs === 1) attach(table, th, col);
+                    col += cs;
                   });
                 });
+                table.setAttribute('data-sortable', 'ready');
               });
             })();
             """;

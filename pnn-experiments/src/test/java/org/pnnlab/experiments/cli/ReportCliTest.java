@@ -44,7 +44,7 @@ class ReportCliTest {
     }
 
     @Test
-    void aCsvPathThatIsAFolderIsOneLineError(@TempDir Path tmp) throws Exception {
+    void anEmptyRunsFolderWithCsvIsOneLineError(@TempDir Path tmp) throws Exception {
         Path runs = tmp.resolve("runs");
         Files.createDirectories(runs);
         CliTest.assertUserError(CliTest.cli("report", runs.toString(), "--csv", tmp.toString()), "no runs found");
