@@ -41,7 +41,9 @@ final class ConfigFields {
     }
 
     private static void flatten(JsonNode node, String path, Map<String, String> out) {
-        if (node.isObject()) {
+        if (node.isContainerNode() && node.isEmpty() && !path.isEmpty()) {
+            out.put(path, node.isArray() ? "[]" : "{}");   // an empty list or map is a value too
+        } else if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 flatten(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey(), out);

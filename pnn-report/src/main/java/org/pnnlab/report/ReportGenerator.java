@@ -185,9 +185,9 @@ public final class ReportGenerator {
                 .append("<th class=\"num\">Fixed values<br><span class=\"sub\">stored, untrained</span></th>")
                 .append("<th class=\"num\">Epochs<br><span class=\"sub\">done/planned</span></th>")
                 .append("<th class=\"num\">Final test accuracy</th>")
-                .append(anyValidation ? "<th class=\"num\">Test accuracy at best validation epoch<br>"
+                .append(anyValidation ? "<th class=\"num wrap\">Test accuracy at best validation epoch<br>"
                         + "<span class=\"sub\">(epoch)</span></th>" : "")
-                .append("<th class=\"num\">").append(esc(BEST_TEST_HEADER)).append("<br><span class=\"sub\">(epoch)</span></th>")
+                .append("<th class=\"num wrap\">").append(esc(BEST_TEST_HEADER)).append("<br><span class=\"sub\">(epoch)</span></th>")
                 .append("<th class=\"num legacy\">").append(esc(LEGACY_HEADER))
                 .append("<br><span class=\"sub\">best</span></th>")
                 .append("<th class=\"num\">Training time<br><span class=\"sub\">wall clock</span></th>")
@@ -671,7 +671,7 @@ public final class ReportGenerator {
             table.data tbody tr:last-child td { border-bottom: none; }
             .num { text-align: right !important; }
             th.legacy, td.legacy { color: #6b5a2e; }
-            th.legacy { white-space: normal !important; min-width: 11em; }
+            th.legacy, th.wrap { white-space: normal !important; min-width: 11em; }
             .sub { color: var(--muted); font-weight: 400; font-size: 0.85em; }
             .missing { color: #9aa3ad; }
             .sofar { font-style: italic; color: var(--muted); }

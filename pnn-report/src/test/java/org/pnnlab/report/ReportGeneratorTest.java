@@ -302,8 +302,7 @@ class ReportGeneratorTest {
 
     @Test
     void runsThatDifferOnlyInTheirLearningRateAreBothShown() {
-        // Known limitation: the group and condition tables still group by experiment, layer and condition, so such
-        // runs share a group; this test only documents that both runs are rendered in the run table.
+        // both runs are in the run table; GroupsTest checks that they are two groups
         RunConfig base = Fixtures.config("e", "conv", 1, 3);
         RunRecord slow = Fixtures.run(base.withOptim(base.optim().withLearningRate(1e-4)), RunRecord.COMPLETED,
                 new double[] {0.90, 0.91, 0.92}, 0.92, null);
