@@ -54,6 +54,7 @@ final class ConditionTables {
             List<RunRecord> members = families.get(name);
             b.append("<div class=\"family\">\n<h3>").append(Html.escOrDash(name)).append("</h3>\n");
             anyMixed |= accuracyTable(b, members);
+            conditionChart(b, name, members);
             anySubset |= robustnessTable(b, members);
             b.append("</div>\n");
         }
@@ -139,6 +140,58 @@ final class ConditionTables {
         }
         b.append("</tbody>\n</table></div>\n");
         return mixed;
+    }
+
+    /**
+     * The condition axis of a family: label noise when the conditions differ only in its rate (one noise type), data
+     * scarcity when they differ only in the subset; null otherwise (or with fewer than two values).
+     */
+    static @Nullable String axis(List<Condition> conditions) {
+        if (conditions.size() < 2) return null;
+        boolean sameSubset = conditions.stream().map(Condition::subset).distinct().count() == 1;
+        boolean sameNoise = conditions.stream().map(Condition::labelNoise).distinct().count() == 1;
+        boolean sameAdv = conditions.stream().map(c -> String.valueOf(c.adversarial())).distinct().count() == 1;
+        boolean oneNoiseType = conditions.stream().filter(c -> c.labelNoise() > 0).map(Condition::noiseType).distinct()
+                .count() <= 1;
+        if (!sameAdv) return null;
+        if (sameSubset && oneNoiseType && !sameNoise) return "noise";
+        if (sameNoise && !sameSubset) return "subset";
+        return null;
+    }
+
+    /** Accuracy against the condition axis, one line per layer, mean &plusmn; 1 sd over seeds (band). */
+    private static void conditionChart(StringBuilder b, String family, List<RunRecord> members) {
+        List<Condition> conditions = conditions(members);
+        String axis = axis(conditions);
+        if (axis == null) return;
+        boolean noise = axis.equals("noise");
+        java.util.function.ToDoubleFunction<Condition> x = c -> (noise ? c.labelNoise() : c.subset()) * 100;
+        List<Double> ticks = conditions.stream().map(c -> x.applyAsDouble(c)).distinct().sorted().toList();
+        List<LineChart.Series> series = new ArrayList<>();
+        List<String> layers = layers(members);
+        for (int i = 0; i < layers.size(); i++) {
+            List<LineChart.Point> points = new ArrayList<>();
+            List<Condition> byX = new ArrayList<>(conditions);
+            byX.sort(Comparator.comparingDouble(x));
+            for (Condition c : byX) {
+                List<Double> values = new ArrayList<>();
+                for (Groups.Group g : Groups.of(cell(members, c, layers.get(i)))) {
+                    for (double v : g.accuracyBySeed().values()) values.add(v * 100);
+                }
+                Stats st = Stats.of(values);
+                if (st != null) points.add(new LineChart.Point(x.applyAsDouble(c), st.mean(), st.std()));
+            }
+            series.add(new LineChart.Series(layers.get(i), i, points));
+        }
+        String what = noise ? "Label noise rate" : "Training subset";
+        String type = noise ? conditions.stream().filter(c -> c.labelNoise() > 0).findFirst()
+                .map(c -> c.noiseType().toString().toLowerCase(Locale.ROOT) + " ").orElse("") : "";
+        b.append("<figure class=\"chart-box condition-chart\">\n")
+                .append(LineChart.render(family + ": test accuracy against " + type + what.toLowerCase(Locale.ROOT),
+                        "Test accuracy (%)", series, new LineChart.XAxis(what + " (%)", ticks,
+                                v -> Condition.percent(v / 100), what.toLowerCase(Locale.ROOT) + " ")))
+                .append("<figcaption>One line per layer: mean over seeds, band \u00b11 sample standard deviation ")
+                .append("(where two or more seeds completed).</figcaption>\n</figure>\n");
     }
 
     /** The robustness table of a family; nothing when none of its completed runs was attacked. */

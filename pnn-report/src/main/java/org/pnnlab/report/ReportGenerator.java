@@ -477,6 +477,7 @@ public final class ReportGenerator {
                 legacy.add(new LineChart.Series(labels.get(r), i, lp));
             }
         }
+        groupCurves(b, runs);
         b.append("<figure class=\"chart-box\" id=\"chart-test\">\n")
                 .append(LineChart.render("Test accuracy per epoch", "Test accuracy (%)", test))
                 .append("<figcaption>Accuracy on the whole test set after each epoch, one line per run. Hover a ")
@@ -491,6 +492,38 @@ public final class ReportGenerator {
                     .append("compared with the chart above as if it were.</figcaption>\n</figure>\n");
         }
         b.append("</section>\n");
+    }
+
+    /** Mean test accuracy per epoch of each group with a &plusmn;1 sd band; only when some group has two seeds. */
+    private static void groupCurves(StringBuilder b, List<RunRecord> runs) {
+        List<Groups.Group> groups = Groups.of(runs);
+        if (groups.stream().noneMatch(g -> g.counted().size() >= 2)) {
+            return;
+        }
+        Map<Groups.Group, String> distinctions = Groups.distinctions(groups);
+        List<LineChart.Series> series = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            Groups.Group g = groups.get(i);
+            Map<Integer, List<Double>> byEpoch = new java.util.TreeMap<>();
+            for (RunRecord r : g.counted()) {
+                for (EpochRecord e : epochs(r)) {
+                    byEpoch.computeIfAbsent(e.epoch(), k -> new ArrayList<>()).add(e.testAccuracy() * 100);
+                }
+            }
+            List<LineChart.Point> points = new ArrayList<>();
+            for (Map.Entry<Integer, List<Double>> e : byEpoch.entrySet()) {
+                Stats st = Stats.of(e.getValue());
+                if (st != null) points.add(new LineChart.Point(e.getKey(), st.mean(), st.std()));
+            }
+            String label = g.experiment() + " / " + g.layer() + (g.condition().isClean() ? "" : " / " + g.condition().label())
+                    + (distinctions.get(g).isEmpty() ? "" : " / " + distinctions.get(g)) + " (n=" + g.counted().size() + ")";
+            series.add(new LineChart.Series(label, i, points));
+        }
+        b.append("<figure class=\"chart-box\" id=\"chart-groups\">\n")
+                .append(LineChart.render("Test accuracy per epoch, mean \u00b1 sd per group", "Test accuracy (%)", series))
+                .append("<figcaption>One line per group (configuration; each seed counted once): the mean over its ")
+                .append("seeds of the accuracy on the whole test set after each epoch, with a band of \u00b11 sample ")
+                .append("standard deviation where at least two seeds reached the epoch.</figcaption>\n</figure>\n");
     }
 
     private static void environment(StringBuilder b, List<RunRecord> runs) {
