@@ -51,7 +51,11 @@ final class ConditionTables {
         boolean anySubset = false;
         boolean anyMixed = false;
         for (String name : names) {
-            List<RunRecord> members = families.get(name);
+            List<RunRecord> members = new ArrayList<>(families.get(name));
+            // a repeated seed (a rerun) counts once, in every table of the family
+            Set<RunRecord> repeats = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (Groups.Group g : Groups.of(members)) repeats.addAll(g.repeats());
+            members.removeIf(repeats::contains);
             b.append("<div class=\"family\">\n<h3>").append(Html.escOrDash(name)).append("</h3>\n");
             anyMixed |= accuracyTable(b, members);
             conditionChart(b, name, members);

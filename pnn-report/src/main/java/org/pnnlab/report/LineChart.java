@@ -212,13 +212,13 @@ final class LineChart {
                     Point p = pts.get(i);
                     double band = Double.isFinite(p.band()) ? p.band() : 0;
                     b.append(i > 0 ? " " : "").append(num(sx.applyAsDouble(p.x()))).append(',')
-                            .append(num(sy.applyAsDouble(p.value() + band)));
+                            .append(num(sy.applyAsDouble(Math.min(y.max, p.value() + band))));
                 }
                 for (int i = pts.size() - 1; i >= 0; i--) {
                     Point p = pts.get(i);
                     double band = Double.isFinite(p.band()) ? p.band() : 0;
                     b.append(' ').append(num(sx.applyAsDouble(p.x()))).append(',')
-                            .append(num(sy.applyAsDouble(p.value() - band)));
+                            .append(num(sy.applyAsDouble(Math.max(y.min, p.value() - band))));
                 }
                 b.append("\"/>");
             }

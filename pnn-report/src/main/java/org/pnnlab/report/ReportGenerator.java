@@ -506,6 +506,9 @@ public final class ReportGenerator {
             Groups.Group g = groups.get(i);
             Map<Integer, List<Double>> byEpoch = new java.util.TreeMap<>();
             for (RunRecord r : g.counted()) {
+                if (!RunRecord.COMPLETED.equals(r.status())) {
+                    continue;   // a run cut short would pull the mean of its last epochs alone
+                }
                 for (EpochRecord e : epochs(r)) {
                     byEpoch.computeIfAbsent(e.epoch(), k -> new ArrayList<>()).add(e.testAccuracy() * 100);
                 }
@@ -516,13 +519,14 @@ public final class ReportGenerator {
                 if (st != null) points.add(new LineChart.Point(e.getKey(), st.mean(), st.std()));
             }
             String label = g.experiment() + " / " + g.layer() + (g.condition().isClean() ? "" : " / " + g.condition().label())
-                    + (distinctions.get(g).isEmpty() ? "" : " / " + distinctions.get(g)) + " (n=" + g.counted().size() + ")";
+                    + (distinctions.get(g).isEmpty() ? "" : " / " + distinctions.get(g)) + " (n="
+                    + g.counted().stream().filter(r -> RunRecord.COMPLETED.equals(r.status())).count() + ")";
             series.add(new LineChart.Series(label, i, points));
         }
         b.append("<figure class=\"chart-box\" id=\"chart-groups\">\n")
                 .append(LineChart.render("Test accuracy per epoch, mean \u00b1 sd per group", "Test accuracy (%)", series))
                 .append("<figcaption>One line per group (configuration; each seed counted once): the mean over its ")
-                .append("seeds of the accuracy on the whole test set after each epoch, with a band of \u00b11 sample ")
+                .append("completed seeds of the accuracy on the whole test set after each epoch, with a band of \u00b11 sample ")
                 .append("standard deviation where at least two seeds reached the epoch.</figcaption>\n</figure>\n");
     }
 
