@@ -49,18 +49,24 @@ final class ConditionTables {
         names.sort(Comparator.naturalOrder());
         b.append("<section id=\"conditions\">\n<h2>Conditions</h2>\n");
         boolean anySubset = false;
+        boolean anyMixed = false;
         for (String name : names) {
-            List<RunRecord> members = families.get(name);
+            List<RunRecord> members = new ArrayList<>(families.get(name));
+            // a repeated seed (a rerun) counts once, in every table of the family
+            Set<RunRecord> repeats = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (Groups.Group g : Groups.of(members)) repeats.addAll(g.repeats());
+            members.removeIf(repeats::contains);
             b.append("<div class=\"family\">\n<h3>").append(Html.escOrDash(name)).append("</h3>\n");
-            accuracyTable(b, members);
+            anyMixed |= accuracyTable(b, members);
+            conditionChart(b, name, members);
             anySubset |= robustnessTable(b, members);
             b.append("</div>\n");
         }
         b.append("<p class=\"note\">One table per experiment; rows are the experimental conditions of the runs' ")
                 .append("configurations, columns the layer. Each cell is the ")
                 .append("mean \u00b1 sample standard deviation (divisor n\u22121) in percent over the completed runs ")
-                .append("(seeds), with n their number; a single run has no \u00b1 part and \u2014 means no completed ")
-                .append("run. Test accuracy is the final model's accuracy on the whole test set. \u201clayer \u2212 ")
+                .append("(seeds, each counted once), with n their number; a single run has no \u00b1 part and \u2014 ")
+                .append("means no completed run. Test accuracy is the ").append(esc(Accuracy.MEANING)).append(". \u201clayer \u2212 ")
                 .append(esc(BASELINE_LAYER)).append("\u201d is the difference of the means in percentage points. ")
                 .append("In the robustness tables, each attack the runs were evaluated with is a column of the accuracies recorded by the ")
                 .append("robustness evaluation, attacking the network as it classifies (for a network without ")
@@ -68,17 +74,23 @@ final class ConditionTables {
         if (anySubset) {
             b.append(" Figures marked * include attacks on only part of the test set.");
         }
+        if (anyMixed) {
+            b.append(" Cells marked \u2020 pool runs of different configurations (other settings than layer and ")
+                    .append("condition differ); the groups table separates them.");
+        }
         b.append("</p>\n</section>\n");
     }
 
     // ------------------------------------------------------------------ tables
 
-    private static void accuracyTable(StringBuilder b, List<RunRecord> members) {
+    /** Appends the table; true when a cell pools runs of different configurations. */
+    private static boolean accuracyTable(StringBuilder b, List<RunRecord> members) {
+        boolean mixed = false;
         List<String> layers = layers(members);
         List<Condition> conditions = conditions(members);
         boolean diff = layers.contains(BASELINE_LAYER) && layers.size() > 1;
 
-        b.append("<div class=\"table-wrap\"><table class=\"data conditions\">\n<thead><tr><th>Condition</th>");
+        b.append("<div class=\"table-wrap\"><table class=\"data conditions sortable\">\n<thead><tr><th>Condition</th>");
         for (String l : layers) {
             b.append("<th class=\"num\">").append(Html.escOrDash(l))
                     .append("<br><span class=\"sub\">test accuracy (%)</span></th>");
@@ -97,16 +109,20 @@ final class ConditionTables {
             Map<String, @Nullable Stats> byLayer = new LinkedHashMap<>();
             for (String l : layers) {
                 List<RunRecord> cell = cell(members, c, l);
-                List<Double> finals = new ArrayList<>();
-                for (RunRecord r : cell) {
-                    FinalMetrics f = r.finalMetrics();
-                    if (RunRecord.COMPLETED.equals(r.status()) && f != null) {
-                        finals.add(f.testAccuracy());
-                    }
+                List<Double> values = new ArrayList<>();
+                List<Groups.Group> configs = Groups.of(cell);
+                for (Groups.Group g : configs) {
+                    values.addAll(g.accuracyBySeed().values());
                 }
-                Stats s = Stats.of(finals);
+                Stats s = Stats.of(values);
                 byLayer.put(l, s);
                 statsCell(b, s, cell.size(), false);
+                if (configs.size() > 1) {
+                    mixed = true;
+                    int at = b.lastIndexOf("</td>");
+                    b.insert(at, "<span class=\"sub\" title=\"" + configs.size()
+                            + " configurations pooled; see the groups table\">\u2020</span>");
+                }
             }
             if (diff) {
                 Stats base = byLayer.get(BASELINE_LAYER);
@@ -127,6 +143,59 @@ final class ConditionTables {
             b.append("</tr>\n");
         }
         b.append("</tbody>\n</table></div>\n");
+        return mixed;
+    }
+
+    /**
+     * The condition axis of a family: label noise when the conditions differ only in its rate (one noise type), data
+     * scarcity when they differ only in the subset; null otherwise (or with fewer than two values).
+     */
+    static @Nullable String axis(List<Condition> conditions) {
+        if (conditions.size() < 2) return null;
+        boolean sameSubset = conditions.stream().map(Condition::subset).distinct().count() == 1;
+        boolean sameNoise = conditions.stream().map(Condition::labelNoise).distinct().count() == 1;
+        boolean sameAdv = conditions.stream().map(c -> String.valueOf(c.adversarial())).distinct().count() == 1;
+        boolean oneNoiseType = conditions.stream().filter(c -> c.labelNoise() > 0).map(Condition::noiseType).distinct()
+                .count() <= 1;
+        if (!sameAdv) return null;
+        if (sameSubset && oneNoiseType && !sameNoise) return "noise";
+        if (sameNoise && !sameSubset) return "subset";
+        return null;
+    }
+
+    /** Accuracy against the condition axis, one line per layer, mean &plusmn; 1 sd over seeds (band). */
+    private static void conditionChart(StringBuilder b, String family, List<RunRecord> members) {
+        List<Condition> conditions = conditions(members);
+        String axis = axis(conditions);
+        if (axis == null) return;
+        boolean noise = axis.equals("noise");
+        java.util.function.ToDoubleFunction<Condition> x = c -> (noise ? c.labelNoise() : c.subset()) * 100;
+        List<Double> ticks = conditions.stream().map(c -> x.applyAsDouble(c)).distinct().sorted().toList();
+        List<LineChart.Series> series = new ArrayList<>();
+        List<String> layers = layers(members);
+        for (int i = 0; i < layers.size(); i++) {
+            List<LineChart.Point> points = new ArrayList<>();
+            List<Condition> byX = new ArrayList<>(conditions);
+            byX.sort(Comparator.comparingDouble(x));
+            for (Condition c : byX) {
+                List<Double> values = new ArrayList<>();
+                for (Groups.Group g : Groups.of(cell(members, c, layers.get(i)))) {
+                    for (double v : g.accuracyBySeed().values()) values.add(v * 100);
+                }
+                Stats st = Stats.of(values);
+                if (st != null) points.add(new LineChart.Point(x.applyAsDouble(c), st.mean(), st.std()));
+            }
+            series.add(new LineChart.Series(layers.get(i), i, points));
+        }
+        String what = noise ? "Label noise rate" : "Training subset";
+        String type = noise ? conditions.stream().filter(c -> c.labelNoise() > 0).findFirst()
+                .map(c -> c.noiseType().toString().toLowerCase(Locale.ROOT) + " ").orElse("") : "";
+        b.append("<figure class=\"chart-box condition-chart\">\n")
+                .append(LineChart.render(family + ": test accuracy against " + type + what.toLowerCase(Locale.ROOT),
+                        "Test accuracy (%)", series, new LineChart.XAxis(what + " (%)", ticks,
+                                v -> Condition.percent(v / 100), what.toLowerCase(Locale.ROOT) + " ")))
+                .append("<figcaption>One line per layer: mean over seeds, band \u00b11 sample standard deviation ")
+                .append("(where two or more seeds completed).</figcaption>\n</figure>\n");
     }
 
     /** The robustness table of a family; nothing when none of its completed runs was attacked. */
@@ -139,7 +208,7 @@ final class ConditionTables {
         List<String> layers = layers(attacked);
         List<Condition> conditions = conditions(attacked);
         List<String[]> attacks = attackColumns(attacked);
-        b.append("<div class=\"table-wrap\"><table class=\"data conditions robust\">\n<thead><tr>")
+        b.append("<div class=\"table-wrap\"><table class=\"data conditions robust sortable\">\n<thead><tr>")
                 .append("<th rowspan=\"2\">Condition</th>");
         for (String l : layers) {
             b.append("<th class=\"group\" colspan=\"").append(attacks.size()).append("\">").append(Html.escOrDash(l))

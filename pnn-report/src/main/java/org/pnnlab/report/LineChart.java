@@ -31,8 +31,23 @@ final class LineChart {
     /** Above this many points a series is drawn without markers, to keep the file small and the lines clear. */
     private static final int MAX_MARKERS = 60;
 
-    /** One point of a series: the epoch and the value in percent. */
-    record Point(int epoch, double value) {
+    /**
+     * One point of a series: its position on the horizontal axis (the epoch, or a condition's value), the value in
+     * percent and, for a mean, the half-width of the band drawn around it (NaN: no band).
+     */
+    record Point(double x, double value, double band) {
+        /** A point of a learning curve without band. */
+        Point(int epoch, double value) {
+            this(epoch, value, Double.NaN);
+        }
+    }
+
+    /**
+     * The horizontal axis: its label, tick positions and their labels. {@link #EPOCHS} is the learning curves' axis.
+     */
+    record XAxis(String label, @org.jspecify.annotations.Nullable List<Double> ticks,
+                 java.util.function.DoubleFunction<String> tickLabel, String pointName) {
+        static final XAxis EPOCHS = new XAxis("Epoch", null, v -> Integer.toString((int) Math.round(v)), "epoch ");
     }
 
     /** One line of the chart. */
@@ -61,8 +76,18 @@ final class LineChart {
      * @param yLabel label of the value axis (values are percentages)
      */
     static String render(String title, String yLabel, List<Series> series) {
+        return render(title, yLabel, series, XAxis.EPOCHS);
+    }
+
+    /**
+     * Renders the chart over {@code xAxis}; points with a finite band get a shaded band of &plusmn; band around the
+     * line.
+     */
+    static String render(String title, String yLabel, List<Series> series, XAxis xAxis) {
         List<Series> clean = new ArrayList<>();
         int maxEpoch = 1;
+        double minX = Double.POSITIVE_INFINITY;
+        double maxX = Double.NEGATIVE_INFINITY;
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (Series s : series) {
@@ -70,9 +95,12 @@ final class LineChart {
             for (Point p : s.points()) {
                 if (Double.isFinite(p.value())) {
                     pts.add(p);
-                    maxEpoch = Math.max(maxEpoch, p.epoch());
-                    lo = Math.min(lo, p.value());
-                    hi = Math.max(hi, p.value());
+                    maxEpoch = Math.max(maxEpoch, (int) Math.ceil(p.x()));
+                    minX = Math.min(minX, p.x());
+                    maxX = Math.max(maxX, p.x());
+                    double band = Double.isFinite(p.band()) ? p.band() : 0;
+                    lo = Math.min(lo, p.value() - band);
+                    hi = Math.max(hi, p.value() + band);
                 }
             }
             clean.add(new Series(s.label(), s.styleIndex(), pts));
@@ -84,12 +112,26 @@ final class LineChart {
         Axis y = Axis.forValues(lo, hi);
         double xMin;
         double xMax;
-        if (maxEpoch <= 1) {
+        List<Double> xTicks;
+        if (xAxis.ticks() != null) {
+            xTicks = xAxis.ticks();
+            double a = Math.min(minX, xTicks.stream().mapToDouble(Double::doubleValue).min().orElse(0));
+            double z = Math.max(maxX, xTicks.stream().mapToDouble(Double::doubleValue).max().orElse(1));
+            if (!(z > a)) {
+                a = a - 1;
+                z = z + 1;
+            }
+            double pad = (z - a) * 0.04;
+            xMin = a - pad;
+            xMax = z + pad;
+        } else if (maxEpoch <= 1) {
             xMin = 0;
             xMax = 2;
+            xTicks = epochTicks(maxEpoch).stream().map(Integer::doubleValue).toList();
         } else {
             xMin = 1;
             xMax = maxEpoch;
+            xTicks = epochTicks(maxEpoch).stream().map(Integer::doubleValue).toList();
         }
         int plotRight = WIDTH - RIGHT;
         int plotBottom = TOP + PLOT_HEIGHT;
@@ -125,8 +167,7 @@ final class LineChart {
             b.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(plotRight).append("\" y1=\"").append(yy)
                     .append("\" y2=\"").append(yy).append("\"/>\n");
         }
-        List<Integer> xTicks = epochTicks(maxEpoch);
-        for (int t : xTicks) {
+        for (double t : xTicks) {
             String xx = num(sx.applyAsDouble(t));
             b.append("<line class=\"v\" x1=\"").append(xx).append("\" x2=\"").append(xx).append("\" y1=\"")
                     .append(TOP).append("\" y2=\"").append(plotBottom).append("\"/>\n");
@@ -136,9 +177,9 @@ final class LineChart {
             b.append("<text x=\"").append(LEFT - 8).append("\" y=\"").append(num(sy.applyAsDouble(t) + 4))
                     .append("\" text-anchor=\"end\">").append(y.label(t)).append("</text>\n");
         }
-        for (int t : xTicks) {
+        for (double t : xTicks) {
             b.append("<text x=\"").append(num(sx.applyAsDouble(t))).append("\" y=\"").append(plotBottom + 18)
-                    .append("\" text-anchor=\"middle\">").append(t).append("</text>\n");
+                    .append("\" text-anchor=\"middle\">").append(esc(xAxis.tickLabel().apply(t))).append("</text>\n");
         }
         b.append("</g>\n");
 
@@ -148,7 +189,7 @@ final class LineChart {
                 .append("\" x2=\"").append(plotRight).append("\" y1=\"").append(plotBottom).append("\" y2=\"")
                 .append(plotBottom).append("\"/></g>\n");
         b.append("<text class=\"axis-label\" font-size=\"13\" x=\"").append(num(LEFT + plotWidth / 2)).append("\" y=\"")
-                .append(plotBottom + 38).append("\" text-anchor=\"middle\">Epoch</text>\n");
+                .append(plotBottom + 38).append("\" text-anchor=\"middle\">").append(esc(xAxis.label())).append("</text>\n");
         double yMid = TOP + PLOT_HEIGHT / 2.0;
         b.append("<text class=\"axis-label\" font-size=\"13\" x=\"18\" y=\"").append(num(yMid))
                 .append("\" text-anchor=\"middle\" transform=\"rotate(-90 18 ").append(num(yMid)).append(")\">")
@@ -162,7 +203,26 @@ final class LineChart {
             }
             String color = color(s.styleIndex());
             String dash = dash(s.styleIndex());
-            b.append("<g><polyline class=\"run-line\" stroke=\"").append(color).append('"');
+            b.append("<g>");
+            if (s.points().stream().anyMatch(p -> Double.isFinite(p.band()) && p.band() > 0)) {
+                b.append("<polygon class=\"band\" fill=\"").append(color).append("\" fill-opacity=\"0.15\" ")
+                        .append("stroke=\"none\" points=\"");
+                List<Point> pts = s.points();
+                for (int i = 0; i < pts.size(); i++) {
+                    Point p = pts.get(i);
+                    double band = Double.isFinite(p.band()) ? p.band() : 0;
+                    b.append(i > 0 ? " " : "").append(num(sx.applyAsDouble(p.x()))).append(',')
+                            .append(num(sy.applyAsDouble(Math.min(y.max, p.value() + band))));
+                }
+                for (int i = pts.size() - 1; i >= 0; i--) {
+                    Point p = pts.get(i);
+                    double band = Double.isFinite(p.band()) ? p.band() : 0;
+                    b.append(' ').append(num(sx.applyAsDouble(p.x()))).append(',')
+                            .append(num(sy.applyAsDouble(Math.max(y.min, p.value() - band))));
+                }
+                b.append("\"/>");
+            }
+            b.append("<polyline class=\"run-line\" stroke=\"").append(color).append('"');
             if (!dash.isEmpty()) {
                 b.append(" stroke-dasharray=\"").append(dash).append('"');
             }
@@ -172,16 +232,18 @@ final class LineChart {
                 if (i > 0) {
                     b.append(' ');
                 }
-                b.append(num(sx.applyAsDouble(p.epoch()))).append(',').append(num(sy.applyAsDouble(p.value())));
+                b.append(num(sx.applyAsDouble(p.x()))).append(',').append(num(sy.applyAsDouble(p.value())));
             }
             b.append("\"><title>").append(esc(s.label())).append("</title></polyline>\n");
             if (s.points().size() <= MAX_MARKERS) {
                 for (Point p : s.points()) {
-                    b.append("<circle cx=\"").append(num(sx.applyAsDouble(p.epoch()))).append("\" cy=\"")
+                    b.append("<circle cx=\"").append(num(sx.applyAsDouble(p.x()))).append("\" cy=\"")
                             .append(num(sy.applyAsDouble(p.value()))).append("\" r=\"3.2\" fill=\"").append(color)
                             .append("\" stroke=\"#fff\" stroke-width=\"1\"><title>").append(esc(s.label()))
-                            .append(" \u2014 epoch ").append(p.epoch()).append(": ")
-                            .append(String.format(Locale.ROOT, "%.2f%%", p.value())).append("</title></circle>\n");
+                            .append(" \u2014 ").append(esc(xAxis.pointName() + xAxis.tickLabel().apply(p.x())))
+                            .append(": ").append(String.format(Locale.ROOT, "%.2f%%", p.value()))
+                            .append(Double.isFinite(p.band()) ? String.format(Locale.ROOT, " \u00b1 %.2f", p.band()) : "")
+                            .append("</title></circle>\n");
                 }
             }
             b.append("</g>\n");

@@ -9,6 +9,7 @@ import org.pnnlab.api.PnnException;
 import org.pnnlab.api.run.AtomicFiles;
 import org.pnnlab.api.run.RunRecord;
 import org.pnnlab.api.run.RunStore;
+import org.pnnlab.api.study.StudyManifest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +68,42 @@ public final class ReportCommand {
     }
 
     /**
+     * Reads the study manifests ({@code <runsDir>/studies/*.json}, see {@link StudyManifest}), in name order. A file
+     * that cannot be read is skipped with a warning added to {@code warnings}.
+     */
+    public static List<StudyManifest> loadStudies(Path runsDir, List<String> warnings) {
+        Path folder = runsDir.resolve(StudyManifest.FOLDER);
+        if (!Files.isDirectory(folder)) return List.of();
+        List<Path> files;
+        try (var list = Files.list(folder)) {
+            files = list.filter(f -> f.getFileName().toString().endsWith(".json") && Files.isRegularFile(f)).sorted()
+                    .toList();
+        } catch (java.io.IOException e) {
+            warnings.add("Could not list the studies in " + folder + ": " + e.getMessage());
+            return List.of();
+        }
+        List<StudyManifest> out = new ArrayList<>();
+        for (Path f : files) {
+            try {
+                StudyManifest m = MANIFESTS.readValue(f.toFile(), StudyManifest.class);
+                if (m.name() == null || m.baseline() == null || m.cells() == null) {
+                    throw new IllegalArgumentException("a study manifest needs 'name', 'baseline' and 'cells'");
+                }
+                out.add(m);
+            } catch (java.io.IOException | RuntimeException e) {
+                String reason = reason(f, e instanceof RuntimeException r ? r : new RuntimeException(e.getMessage()));
+                LOG.warn("skipping study manifest {}: {}", f, reason);
+                warnings.add("Skipped study manifest " + f + ": " + reason);
+            }
+        }
+        return out;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper MANIFESTS =
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                    .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /**
      * Writes the report of all runs below {@code runsDir} to {@code outputHtml} (atomically; folders are
      * created as needed).
      *
@@ -91,7 +128,9 @@ public final class ReportCommand {
                     + " could be read (first problem: " + loaded.warnings().get(0)
                     + "); fix or remove the damaged files, or run an experiment again");
         }
-        String html = ReportGenerator.render(loaded.runs(), loaded.warnings(), java.time.ZonedDateTime.now(),
+        List<String> warnings = new ArrayList<>(loaded.warnings());
+        List<StudyManifest> studies = loadStudies(dir, warnings);
+        String html = ReportGenerator.render(loaded.runs(), studies, warnings, java.time.ZonedDateTime.now(),
                 r -> loaded.folders().getOrDefault(r, dir.resolve(r.experiment()).resolve(r.runId())).toString());
         try {
             AtomicFiles.writeString(out, html);
@@ -101,6 +140,35 @@ public final class ReportCommand {
         }
         LOG.info("wrote report of {} runs to {}{}", loaded.runs().size(), out,
                 loaded.warnings().isEmpty() ? "" : " (" + loaded.warnings().size() + " files skipped)");
+        return out;
+    }
+
+    /**
+     * Writes every run below {@code runsDir} as CSV to {@code outputCsv} (atomically), one row per run with every
+     * configuration field and metric (see {@link CsvExport}).
+     *
+     * @return the absolute path of the written file
+     * @throws PnnException as {@link #write(Path, Path)}
+     */
+    public static Path writeCsv(Path runsDir, Path outputCsv) {
+        Path dir = runsDir.toAbsolutePath().normalize();
+        Path out = outputCsv.toAbsolutePath().normalize();
+        if (Files.isDirectory(out)) {
+            throw new PnnException("CSV output " + out + " is a folder; give a file name such as "
+                    + out.resolve("runs.csv"));
+        }
+        LoadedRuns loaded = load(dir);
+        if (loaded.runs().isEmpty()) {
+            throw new PnnException("no readable runs under " + dir + " to export; run an experiment first, e.g. "
+                    + "'pnn run mnist-lenet-conv'");
+        }
+        try {
+            AtomicFiles.writeString(out, CsvExport.csv(loaded.runs()));
+        } catch (UncheckedIOException e) {
+            throw new PnnException("could not write the CSV to " + out + ": " + e.getCause().getMessage()
+                    + "; choose a writable output file", e);
+        }
+        LOG.info("wrote {} runs as CSV to {}", loaded.runs().size(), out);
         return out;
     }
 

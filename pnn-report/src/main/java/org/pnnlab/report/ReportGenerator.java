@@ -24,6 +24,7 @@ import org.pnnlab.api.run.FinalMetrics;
 import org.pnnlab.api.run.RobustnessRecord;
 import org.pnnlab.api.run.Condition;
 import org.pnnlab.api.run.RunRecord;
+import org.pnnlab.api.study.StudyManifest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,9 @@ public final class ReportGenerator {
 
     /** Header of the column showing the original code's smoothed monitor. */
     static final String LEGACY_HEADER = "Legacy smoothed monitor (not test accuracy)";
+
+    /** Header of the column of the highest per-epoch test accuracy. */
+    static final String BEST_TEST_HEADER = "Best test accuracy (selected on the test set)";
 
 
     private static final DateTimeFormatter SHOWN_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx",
@@ -81,6 +85,15 @@ public final class ReportGenerator {
     /** Renders the report; {@code folderOf} names each run's folder in the resume commands it shows. */
     public static String render(List<RunRecord> runs, List<String> warnings, ZonedDateTime generatedAt,
                                 java.util.function.Function<RunRecord, String> folderOf) {
+        return render(runs, List.of(), warnings, generatedAt, folderOf);
+    }
+
+    /**
+     * Renders the report with a verdict table for each of {@code studies} (over the runs of its cells found among
+     * {@code runs}); {@code folderOf} names each run's folder in the resume commands it shows.
+     */
+    public static String render(List<RunRecord> runs, List<StudyManifest> studies, List<String> warnings,
+                                ZonedDateTime generatedAt, java.util.function.Function<RunRecord, String> folderOf) {
         List<RunRecord> sorted = new ArrayList<>(runs);
         sorted.sort(ORDER);
         Map<RunRecord, String> labels = labels(sorted);
@@ -96,6 +109,7 @@ public final class ReportGenerator {
         header(b, sorted, warnings, generatedAt);
         b.append("<main>\n");
         warnings(b, warnings);
+        Verdicts.render(b, studies, sorted);
         runTable(b, sorted, anyCondition, folderOf);
         groupTable(b, sorted, anyCondition);
         ConditionTables.render(b, sorted);
@@ -160,6 +174,7 @@ public final class ReportGenerator {
             b.append("<p class=\"note\">No runs to show.</p>\n</section>\n");
             return;
         }
+        boolean anyValidation = runs.stream().anyMatch(Accuracy::atBestValidation);
         b.append("<div class=\"table-wrap\"><table class=\"data sortable\">\n<thead><tr>")
                 .append("<th>Experiment</th><th>Layer</th>");
         if (withCondition) {
@@ -170,7 +185,9 @@ public final class ReportGenerator {
                 .append("<th class=\"num\">Fixed values<br><span class=\"sub\">stored, untrained</span></th>")
                 .append("<th class=\"num\">Epochs<br><span class=\"sub\">done/planned</span></th>")
                 .append("<th class=\"num\">Final test accuracy</th>")
-                .append("<th class=\"num\">Best test accuracy<br><span class=\"sub\">(epoch)</span></th>")
+                .append(anyValidation ? "<th class=\"num wrap\">Test accuracy at best validation epoch<br>"
+                        + "<span class=\"sub\">(epoch)</span></th>" : "")
+                .append("<th class=\"num wrap\">").append(esc(BEST_TEST_HEADER)).append("<br><span class=\"sub\">(epoch)</span></th>")
                 .append("<th class=\"num legacy\">").append(esc(LEGACY_HEADER))
                 .append("<br><span class=\"sub\">best</span></th>")
                 .append("<th class=\"num\">Training time<br><span class=\"sub\">wall clock</span></th>")
@@ -202,6 +219,17 @@ public final class ReportGenerator {
                 numCell(b, finalAcc, Html.percent(finalAcc));
             }
 
+            if (anyValidation) {
+                FinalMetrics fm = r.finalMetrics();
+                if (fm == null || fm.testAccuracyAtBestValidation() == null) {
+                    b.append("<td class=\"num missing\" data-sort=\"\">").append(DASH).append("</td>");
+                } else {
+                    b.append("<td class=\"num\" data-sort=\"").append(fm.testAccuracyAtBestValidation()).append("\">")
+                            .append(Html.percent(fm.testAccuracyAtBestValidation())).append(" <span class=\"sub\">(ep.\u00a0")
+                            .append(fm.bestValidationEpoch()).append(")</span></td>");
+                }
+            }
+
             Best best = best(r);
             if (best == null) {
                 b.append("<td class=\"num missing\" data-sort=\"\">").append(DASH).append("</td>");
@@ -228,7 +256,9 @@ public final class ReportGenerator {
         }
         b.append("</tbody>\n</table></div>\n<p class=\"note\">Final test accuracy is the accuracy of the final ")
                 .append("model on the whole test set. Best test accuracy is the highest per-epoch test accuracy; ")
-                .append("it is selected on the test set and therefore optimistic. The legacy smoothed monitor is ")
+                .append("it is selected on the test set and therefore optimistic; no summary uses it. Where a run ")
+                .append("has a validation split, the test accuracy at the epoch of the best validation accuracy is ")
+                .append("the model selected without the test set, and the summaries use it. The legacy smoothed monitor is ")
                 .append("the original PNN code's smoothed per-batch value, shown for comparison only; it is not an ")
                 .append("accuracy of the test set. Click a column header to sort.</p>\n</section>\n");
     }
@@ -333,17 +363,13 @@ public final class ReportGenerator {
     }
 
     private static void groupTable(StringBuilder b, List<RunRecord> runs, boolean withCondition) {
-        Map<GroupKey, List<RunRecord>> groups = new LinkedHashMap<>();
-        for (RunRecord r : runs) {
-            groups.computeIfAbsent(new GroupKey(nz(r.experiment()), nz(r.layer()), condition(r)),
-                    k -> new ArrayList<>()).add(r);
-        }
-        List<GroupKey> keys = new ArrayList<>(groups.keySet());
-        keys.sort(Comparator.comparing(GroupKey::experiment).thenComparing(GroupKey::layer)
-                .thenComparing(GroupKey::condition));
+        List<Groups.Group> groups = Groups.of(runs);
+        Map<Groups.Group, String> distinctions = Groups.distinctions(groups);
+        boolean anyDistinction = distinctions.values().stream().anyMatch(s -> !s.isEmpty());
+        boolean anyRepeat = groups.stream().anyMatch(g -> !g.repeats().isEmpty());
 
         b.append("<section id=\"groups\">\n<h2>Grouped over seeds</h2>\n");
-        if (keys.isEmpty()) {
+        if (groups.isEmpty()) {
             b.append("<p class=\"note\">No runs to group.</p>\n</section>\n");
             return;
         }
@@ -352,56 +378,79 @@ public final class ReportGenerator {
         if (withCondition) {
             b.append("<th>Condition</th>");
         }
-        b.append("<th class=\"num\">Runs<br><span class=\"sub\">(seeds)</span></th>")
+        if (anyDistinction) {
+            b.append("<th>Differing settings<br><span class=\"sub\">vs. groups of the same experiment, layer, ")
+                    .append("condition</span></th>");
+        }
+        b.append("<th>Configuration</th>")
+                .append("<th class=\"num\">Seeds<br><span class=\"sub\">counted</span></th>")
                 .append("<th class=\"num\">Completed</th>")
-                .append("<th>Seeds</th>")
-                .append("<th class=\"num\">Final test accuracy<br><span class=\"sub\">mean \u00b1 std</span></th>")
-                .append("<th class=\"num\">Best test accuracy<br><span class=\"sub\">mean \u00b1 std</span></th>")
+                .append("<th>Seeds</th>");
+        if (anyRepeat) {
+            b.append("<th>Repeated seeds<br><span class=\"sub\">not counted</span></th>");
+        }
+        b.append("<th class=\"num\">Test accuracy<br><span class=\"sub\">mean \u00b1 std</span></th>")
                 .append("<th class=\"num legacy\">").append(esc(LEGACY_HEADER))
                 .append("<br><span class=\"sub\">best, mean \u00b1 std</span></th>")
                 .append("</tr></thead>\n<tbody>\n");
-        for (GroupKey k : keys) {
-            List<RunRecord> members = groups.get(k);
-            List<Double> finals = new ArrayList<>();
-            List<Double> bests = new ArrayList<>();
+        for (Groups.Group g : groups) {
             List<Double> legacies = new ArrayList<>();
             int completed = 0;
-            for (RunRecord r : members) {
+            for (RunRecord r : g.counted()) {
                 if (!RunRecord.COMPLETED.equals(r.status())) {
                     continue;
                 }
                 completed++;
                 FinalMetrics f = r.finalMetrics();
-                if (f != null) {
-                    finals.add(f.testAccuracy());
-                    bests.add(f.bestTestAccuracy());
-                    if (f.bestLegacySmoothedAccuracy() != null) {
-                        legacies.add(f.bestLegacySmoothedAccuracy());
-                    }
+                if (f != null && f.bestLegacySmoothedAccuracy() != null) {
+                    legacies.add(f.bestLegacySmoothedAccuracy());
                 }
             }
-            b.append("<tr><td>").append(escOrDash(k.experiment())).append("</td><td>").append(escOrDash(k.layer()))
+            b.append("<tr><td>").append(escOrDash(g.experiment())).append("</td><td>").append(escOrDash(g.layer()))
                     .append("</td>");
             if (withCondition) {
-                b.append("<td>").append(escOrDash(k.condition().label())).append("</td>");
+                b.append("<td>").append(escOrDash(g.condition().label())).append("</td>");
             }
-            numCell(b, members.size(), Integer.toString(members.size()));
+            if (anyDistinction) {
+                b.append("<td class=\"mono settings\">").append(escOrDash(distinctions.get(g))).append("</td>");
+            }
+            b.append("<td class=\"mono\">").append(esc(g.configHash())).append("</td>");
+            numCell(b, g.counted().size(), Integer.toString(g.counted().size()));
             numCell(b, completed, Integer.toString(completed));
             StringBuilder seeds = new StringBuilder();
-            members.stream().mapToLong(RunRecord::seed).sorted().forEach(
-                    s -> seeds.append(seeds.length() > 0 ? ", " : "").append(s));
+            for (RunRecord r : g.counted()) {
+                seeds.append(seeds.length() > 0 ? ", " : "").append(r.seed());
+            }
             b.append("<td class=\"seeds\">").append(esc(seeds)).append("</td>");
-            statsCell(b, Stats.of(finals), completed, "");
-            statsCell(b, Stats.of(bests), completed, "");
+            if (anyRepeat) {
+                b.append("<td class=\"seeds\">");
+                if (g.repeats().isEmpty()) {
+                    b.append(DASH);
+                }
+                int i = 0;
+                for (RunRecord r : g.repeats()) {
+                    RunRecord used = g.counted().stream().filter(c -> c.seed() == r.seed()).findFirst().orElseThrow();
+                    b.append(i++ > 0 ? "<br>" : "").append("<span class=\"repeat\">seed ").append(r.seed())
+                            .append(": <span class=\"mono\">").append(esc(r.runId()))
+                            .append("</span> not counted; counted <span class=\"mono\">").append(esc(used.runId()))
+                            .append("</span></span>");
+                }
+                b.append("</td>");
+            }
+            statsCell(b, Stats.of(new ArrayList<>(g.accuracyBySeed().values())), completed, "");
             statsCell(b, Stats.of(legacies), completed, " legacy");
             b.append("</tr>\n");
         }
-        b.append("</tbody>\n</table></div>\n<p class=\"note\">Only runs with status <em>completed</em> count in ")
-                .append("the statistics; interrupted, failed and still-running runs are listed in the run count ")
-                .append("but not averaged. \u00b1 is the sample standard deviation (divisor n\u22121) in ")
+        b.append("</tbody>\n</table></div>\n<p class=\"note\">A group is one configuration: every setting but the ")
+                .append("seed is the same (the configuration hash of the run ids). Where groups of the same ")
+                .append("experiment, layer and condition differ in other settings, the settings that differ are shown. ")
+                .append("Each seed counts once: a repeated run of a seed (a rerun, run id ending -r2, ...) is listed ")
+                .append("but not counted; the first completed run of the seed counts. Only runs with status ")
+                .append("<em>completed</em> count in the statistics. Test accuracy is the ")
+                .append(esc(Accuracy.MEANING)).append("; the best per-epoch test accuracy is not used here, as it is ")
+                .append("selected on the test set. \u00b1 is the sample standard deviation (divisor n\u22121) in ")
                 .append("percentage points; it needs at least two completed runs. Where a statistic covers fewer ")
-                .append("runs than completed, n says how many. Groups are formed by experiment, layer and the ")
-                .append("experimental condition of the run's configuration.</p>\n")
+                .append("runs than completed, n says how many.</p>\n")
                 .append("</section>\n");
     }
 
@@ -428,6 +477,7 @@ public final class ReportGenerator {
                 legacy.add(new LineChart.Series(labels.get(r), i, lp));
             }
         }
+        groupCurves(b, runs);
         b.append("<figure class=\"chart-box\" id=\"chart-test\">\n")
                 .append(LineChart.render("Test accuracy per epoch", "Test accuracy (%)", test))
                 .append("<figcaption>Accuracy on the whole test set after each epoch, one line per run. Hover a ")
@@ -444,12 +494,48 @@ public final class ReportGenerator {
         b.append("</section>\n");
     }
 
+    /** Mean test accuracy per epoch of each group with a &plusmn;1 sd band; only when some group has two seeds. */
+    private static void groupCurves(StringBuilder b, List<RunRecord> runs) {
+        List<Groups.Group> groups = Groups.of(runs);
+        if (groups.stream().noneMatch(g -> g.counted().size() >= 2)) {
+            return;
+        }
+        Map<Groups.Group, String> distinctions = Groups.distinctions(groups);
+        List<LineChart.Series> series = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            Groups.Group g = groups.get(i);
+            Map<Integer, List<Double>> byEpoch = new java.util.TreeMap<>();
+            for (RunRecord r : g.counted()) {
+                if (!RunRecord.COMPLETED.equals(r.status())) {
+                    continue;   // a run cut short would pull the mean of its last epochs alone
+                }
+                for (EpochRecord e : epochs(r)) {
+                    byEpoch.computeIfAbsent(e.epoch(), k -> new ArrayList<>()).add(e.testAccuracy() * 100);
+                }
+            }
+            List<LineChart.Point> points = new ArrayList<>();
+            for (Map.Entry<Integer, List<Double>> e : byEpoch.entrySet()) {
+                Stats st = Stats.of(e.getValue());
+                if (st != null) points.add(new LineChart.Point(e.getKey(), st.mean(), st.std()));
+            }
+            String label = g.experiment() + " / " + g.layer() + (g.condition().isClean() ? "" : " / " + g.condition().label())
+                    + (distinctions.get(g).isEmpty() ? "" : " / " + distinctions.get(g)) + " (n="
+                    + g.counted().stream().filter(r -> RunRecord.COMPLETED.equals(r.status())).count() + ")";
+            series.add(new LineChart.Series(label, i, points));
+        }
+        b.append("<figure class=\"chart-box\" id=\"chart-groups\">\n")
+                .append(LineChart.render("Test accuracy per epoch, mean \u00b1 sd per group", "Test accuracy (%)", series))
+                .append("<figcaption>One line per group (configuration; each seed counted once): the mean over its ")
+                .append("completed seeds of the accuracy on the whole test set after each epoch, with a band of \u00b11 sample ")
+                .append("standard deviation where at least two seeds reached the epoch.</figcaption>\n</figure>\n");
+    }
+
     private static void environment(StringBuilder b, List<RunRecord> runs) {
         if (runs.isEmpty()) {
             return;
         }
         b.append("<section id=\"environment\">\n<details>\n<summary>Environment of each run</summary>\n")
-                .append("<div class=\"table-wrap\"><table class=\"data\">\n<thead><tr><th>Run id</th><th>Java</th>")
+                .append("<div class=\"table-wrap\"><table class=\"data sortable\">\n<thead><tr><th>Run id</th><th>Java</th>")
                 .append("<th>OS</th><th class=\"num\">CPUs</th><th>ND4J backend</th><th>BLAS</th>")
                 .append("<th>Git commit</th><th>PNN version</th><th>Started</th><th>Last update</th>")
                 .append("<th>Finished</th></tr></thead>\n")
@@ -478,9 +564,6 @@ public final class ReportGenerator {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private record GroupKey(String experiment, String layer, Condition condition) {
-    }
 
     private record Best(double value, int epoch, boolean sofar) {
     }
@@ -625,7 +708,7 @@ public final class ReportGenerator {
             table.data tbody tr:last-child td { border-bottom: none; }
             .num { text-align: right !important; }
             th.legacy, td.legacy { color: #6b5a2e; }
-            th.legacy { white-space: normal !important; min-width: 11em; }
+            th.legacy, th.wrap { white-space: normal !important; min-width: 11em; }
             .sub { color: var(--muted); font-weight: 400; font-size: 0.85em; }
             .missing { color: #9aa3ad; }
             .sofar { font-style: italic; color: var(--muted); }
@@ -660,41 +743,63 @@ public final class ReportGenerator {
             .family { margin-bottom: 18px; }
             table.conditions { width: auto; min-width: 30em; }
             table.conditions th.group { text-align: center; border-left: 1px solid var(--line); }
+            .verdict.better { color: #1e6b2e; font-weight: 600; }
+            .verdict.worse { color: #9b1c1c; font-weight: 600; }
+            .settings { white-space: normal !important; max-width: 24em; }
             details summary { cursor: pointer; font-size: 1.2rem; font-weight: 650; margin: 34px 0 12px; }
             @media print { header { background: none; } table.data thead th { position: static; }
                            details { display: block; } }
             """;
 
-    /** Optional: clicking a header sorts by that column (numbers by their data-sort value). */
+    /**
+     * Optional: clicking a header sorts by that column (numbers by their data-sort value). Header rows may span
+     * (a cell spanning columns is a caption, not a column); each table gets {@code data-sortable="ready"}.
+     */
     private static final String SORT_SCRIPT = """
             (function () {
+              function attach(table, th, col) {
+                th.addEventListener('click', function () {
+                  var asc = th.getAttribute('aria-sort') !== 'ascending';
+                  Array.prototype.forEach.call(table.tHead.querySelectorAll('th'), function (h) {
+                    h.removeAttribute('aria-sort');
+                  });
+                  th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+                  var body = table.tBodies[0];
+                  var rows = Array.prototype.slice.call(body.rows);
+                  function key(row) {
+                    var c = row.cells[col];
+                    if (!c) return '';
+                    var s = c.getAttribute('data-sort');
+                    if (s !== null) return s === '' ? null : parseFloat(s);
+                    return c.textContent.trim().toLowerCase();
+                  }
+                  rows.sort(function (a, b) {
+                    var x = key(a), y = key(b);
+                    if (x === y) return 0;
+                    if (x === null) return 1;
+                    if (y === null) return -1;
+                    var r = x < y ? -1 : 1;
+                    return asc ? r : -r;
+                  });
+                  rows.forEach(function (row) { body.appendChild(row); });
+                });
+              }
               document.querySelectorAll('table.sortable').forEach(function (table) {
-                var heads = table.tHead.rows[0].cells;
-                Array.prototype.forEach.call(heads, function (th, col) {
-                  th.addEventListener('click', function () {
-                    var asc = th.getAttribute('aria-sort') !== 'ascending';
-                    Array.prototype.forEach.call(heads, function (h) { h.removeAttribute('aria-sort'); });
-                    th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
-                    var body = table.tBodies[0];
-                    var rows = Array.prototype.slice.call(body.rows);
-                    function key(row) {
-                      var c = row.cells[col];
-                      if (!c) return '';
-                      var s = c.getAttribute('data-sort');
-                      if (s !== null) return s === '' ? null : parseFloat(s);
-                      return c.textContent.trim().toLowerCase();
+                if (!table.tHead || !table.tBodies.length) return;
+                var taken = [];
+                Array.prototype.forEach.call(table.tHead.rows, function (row, r) {
+                  var col = 0;
+                  Array.prototype.forEach.call(row.cells, function (th) {
+                    while (taken[r] && taken[r][col]) col++;
+                    var rs = th.rowSpan || 1, cs = th.colSpan || 1;
+                    for (var i = 0; i < rs; i++) {
+                      for (var j = 0; j < cs; j++) (taken[r + i] = taken[r + i] || [])[col + j] = true;
                     }
-                    rows.sort(function (a, b) {
-                      var x = key(a), y = key(b);
-                      if (x === y) return 0;
-                      if (x === null) return 1;
-                      if (y === null) return -1;
-                      var r = x < y ? -1 : 1;
-                      return asc ? r : -r;
-                    });
-                    rows.forEach(function (row) { body.appendChild(row); });
+                    if (cs === 1) attach(table, th, col);
+                    col += cs;
                   });
                 });
+                table.setAttribute('data-sortable', 'ready');
               });
             })();
             """;

@@ -190,4 +190,41 @@ final class Fixtures {
                 p.robustness()));
         return runs;
     }
+    /**
+     * A study "noise-study" with baseline conv: conv and perturbation under clean data and 40% symmetric noise, seeds
+     * 1-3 each. Accuracies (%): clean conv 90, 91, 92 and perturbation 91, 91.5, 93.5 (differences 1, 0.5, 1.5);
+     * noisy conv 80, 82, 84 and perturbation 70, 71.5, 73 (differences -10, -10.5, -11). Returns the runs.
+     */
+    static List<RunRecord> studyRuns() {
+        double[][] acc = {{0.90, 0.91, 0.92}, {0.91, 0.915, 0.935}, {0.80, 0.82, 0.84}, {0.70, 0.715, 0.73}};
+        String[] layers = {"conv", "perturbation", "conv", "perturbation"};
+        List<RunRecord> out = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            UnaryOperator<RunConfig> condition = k < 2 ? clean() : noise(0.4);
+            for (int s = 0; s < 3; s++) {
+                double a = acc[k][s];
+                out.add(run("study-e", layers[k], s + 1, RunRecord.COMPLETED, new double[] {a - 0.05, a}, a, null,
+                        condition));
+            }
+        }
+        return out;
+    }
+
+    /** The manifest of {@link #studyRuns()}. */
+    static org.pnnlab.api.study.StudyManifest studyManifest(List<RunRecord> runs) {
+        return new org.pnnlab.api.study.StudyManifest("noise-study", "studies/noise.yaml", "conv", runs.stream()
+                .map(r -> new org.pnnlab.api.study.StudyManifest.Cell(r.experiment(), r.runId())).toList());
+    }
+
+    /** Writes {@code runs} and their study manifest under {@code runsDir}, as a study runner does. */
+    static void writeStudy(java.nio.file.Path runsDir, List<RunRecord> runs) throws java.io.IOException {
+        for (RunRecord r : runs) {
+            org.pnnlab.api.run.RunStore.write(runsDir.resolve(r.experiment()).resolve(r.runId())
+                    .resolve(org.pnnlab.api.run.RunStore.RUN_JSON), r);
+        }
+        java.nio.file.Path manifest = org.pnnlab.api.study.StudyManifest.path(runsDir, "noise-study");
+        java.nio.file.Files.createDirectories(manifest.getParent());
+        new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValue(manifest.toFile(), studyManifest(runs));
+    }
 }

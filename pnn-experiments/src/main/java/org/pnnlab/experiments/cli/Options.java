@@ -270,6 +270,9 @@ final class Options {
         @Parameter(names = {"-o", "--output"}, description = "output file (default RUNS_DIR/report.html)", converter = PathConverter.class)
         Path output;
 
+        @Parameter(names = "--csv", description = "also write one CSV row per run (every setting and metric) to FILE", converter = PathConverter.class)
+        Path csv;
+
         @Parameter(names = "--debug", hidden = true)
         boolean debug;
     }

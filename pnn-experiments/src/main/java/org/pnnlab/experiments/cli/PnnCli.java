@@ -287,6 +287,7 @@ public final class PnnCli {
         Path outFile = r.output != null ? r.output : dir.resolve("report.html");
         Path written = ReportCommand.write(dir, outFile);
         out.println(written);
+        if (r.csv != null) out.println(ReportCommand.writeCsv(dir, r.csv));
         return 0;
     }
 
