@@ -28,9 +28,10 @@ final class RunRecordV1 {
         try {
             JsonNode c = tree.path("configuration");
             JsonNode cond = c.path("conditions");
-            DataConfig data = new DataConfig(text(tree, "dataset", text(c, "dataset", "unknown")), 0,
-                    num(cond, "validation", 0), num(cond, "subset", 1), num(cond, "labelNoise", 0),
-                    NoiseType.parse(text(cond, "noiseType", "symmetric")), cond.path("noisyValidation").asBoolean(false));
+            DataConfig data = DataConfig.of(text(tree, "dataset", text(c, "dataset", "unknown")))
+                    .withValidation(num(cond, "validation", 0)).withSubset(num(cond, "subset", 1))
+                    .withLabelNoise(num(cond, "labelNoise", 0), NoiseType.parse(text(cond, "noiseType", "symmetric")))
+                    .withNoisyValidation(cond.path("noisyValidation").asBoolean(false));
             LayerChoice other = new LayerChoice(text(tree, "layer", text(c, "layer", "unknown")), map(mapper, c, "layerParams"));
             LayerChoice first = new LayerChoice(text(c, "firstLayer", other.id()), map(mapper, c, "firstLayerParams"));
             ModelConfig model = new ModelConfig(text(tree, "model", text(c, "model", "unknown")), map(mapper, c, "modelOptions"),
@@ -38,11 +39,14 @@ final class RunRecordV1 {
             List<Integer> decay = new ArrayList<>();
             c.path("lrDecayEpochs").forEach(n -> decay.add(n.asInt()));
             Schedule schedule = Schedule.parse(text(c, "schedule", decay.isEmpty() ? "constant" : "step"));
-            OptimConfig optim = new OptimConfig(Optimizer.parse(text(c, "optimizer", "adam")),
-                    num(c, "learningRate", OptimConfig.DEFAULTS.learningRate()), num(c, "momentum", 0.9),
-                    num(c, "weightDecay", 0), schedule, num(c, "power", 0.9), decay, num(c, "lrDecay", 0.1),
-                    num(c, "gradClip", 0), (int) num(c, "batchSize", 64),
-                    (int) num(tree, "plannedEpochs", num(c, "epochs", 1)), c.path("dropLast").asBoolean(false));
+            OptimConfig optim = OptimConfig.DEFAULTS.withOptimizer(Optimizer.parse(text(c, "optimizer", "adam")))
+                    .withLearningRate(num(c, "learningRate", OptimConfig.DEFAULTS.learningRate()))
+                    .withMomentum(num(c, "momentum", 0.9)).withWeightDecay(num(c, "weightDecay", 0))
+                    .withPower(num(c, "power", 0.9)).withGradClip(num(c, "gradClip", 0))
+                    .withBatchSize((int) num(c, "batchSize", 64))
+                    .withEpochs((int) num(tree, "plannedEpochs", num(c, "epochs", 1)))
+                    .withDropLast(c.path("dropLast").asBoolean(false));
+            optim = schedule == Schedule.STEP ? optim.withStepDecay(decay, num(c, "lrDecay", 0.1)) : optim.withSchedule(schedule);
             AdversarialTraining adv = AdversarialTraining.NONE;
             EvaluationConfig eval = EvaluationConfig.NONE;
             JsonNode a = c.path("adversarial");
