@@ -1,5 +1,6 @@
 package org.pnnlab.experiments;
 
+import org.pnnlab.models.NativeMemory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;

@@ -50,6 +50,16 @@ class RunLauncherTest {
             assertEquals((double) e.testCorrect() / e.testTotal(), e.testAccuracy(), 1e-12);
             assertTrue(Double.isFinite(e.trainLoss()));
             assertNotNull(e.legacySmoothedAccuracy());
+            var confusion = e.testConfusion();
+            assertNotNull(confusion, "per-class test accuracy is recorded");
+            long diagonal = 0;
+            long all = 0;
+            for (int i = 0; i < confusion.classes(); i++) {
+                diagonal += confusion.counts().get(i).get(i);
+                all += confusion.counts().get(i).stream().mapToLong(Long::longValue).sum();
+            }
+            assertEquals(e.testCorrect(), diagonal);
+            assertEquals(e.testTotal(), all);
         }
         assertNotNull(r.finalMetrics());
         assertEquals(r.epochs().get(1).testAccuracy(), r.finalMetrics().testAccuracy(), 0);

@@ -113,6 +113,7 @@ public final class ReportGenerator {
         runTable(b, sorted, anyCondition, folderOf);
         groupTable(b, sorted, anyCondition);
         ConditionTables.render(b, sorted);
+        PerClassTable.render(b, sorted);
         robustnessTable(b, sorted);
         charts(b, sorted, labels);
         environment(b, sorted);

@@ -14,16 +14,19 @@ import org.jspecify.annotations.Nullable;
  *     test set), or null when the run has no validation set (and in records written before it existed)
  * @param validationCorrect correct validation predictions, or null without a validation set
  * @param validationTotal validation images, or null without a validation set
+ * @param testConfusion the test evaluation's counts by true and predicted class, or null where not recorded
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EpochRecord(int epoch, double trainLoss, double testAccuracy, long testCorrect, long testTotal,
                           @Nullable Double legacySmoothedAccuracy, double seconds, @Nullable Double validationAccuracy,
-                          @Nullable Long validationCorrect, @Nullable Long validationTotal) {
+                          @Nullable Long validationCorrect, @Nullable Long validationTotal,
+                          @Nullable ConfusionMatrix testConfusion) {
 
     /** An epoch without validation figures. */
     public EpochRecord(int epoch, double trainLoss, double testAccuracy, long testCorrect, long testTotal,
                        @Nullable Double legacySmoothedAccuracy, double seconds) {
-        this(epoch, trainLoss, testAccuracy, testCorrect, testTotal, legacySmoothedAccuracy, seconds, null, null, null);
+        this(epoch, trainLoss, testAccuracy, testCorrect, testTotal, legacySmoothedAccuracy, seconds, null, null, null,
+                null);
     }
 
     public static EpochRecord of(int epoch, double trainLoss, long testCorrect, long testTotal, double seconds) {
@@ -33,12 +36,18 @@ public record EpochRecord(int epoch, double trainLoss, double testAccuracy, long
 
     public EpochRecord withLegacySmoothedAccuracy(@Nullable Double legacy) {
         return new EpochRecord(epoch, trainLoss, testAccuracy, testCorrect, testTotal, legacy, seconds,
-                validationAccuracy, validationCorrect, validationTotal);
+                validationAccuracy, validationCorrect, validationTotal, testConfusion);
     }
 
     /** This epoch with its validation result: {@code correct} of {@code total} validation images. */
     public EpochRecord withValidation(long correct, long total) {
         return new EpochRecord(epoch, trainLoss, testAccuracy, testCorrect, testTotal, legacySmoothedAccuracy, seconds,
-                total == 0 ? 0.0 : (double) correct / total, correct, total);
+                total == 0 ? 0.0 : (double) correct / total, correct, total, testConfusion);
+    }
+
+    /** This epoch with the test evaluation's confusion matrix. */
+    public EpochRecord withTestConfusion(@Nullable ConfusionMatrix confusion) {
+        return new EpochRecord(epoch, trainLoss, testAccuracy, testCorrect, testTotal, legacySmoothedAccuracy, seconds,
+                validationAccuracy, validationCorrect, validationTotal, confusion);
     }
 }

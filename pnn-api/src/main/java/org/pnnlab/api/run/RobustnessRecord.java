@@ -22,15 +22,32 @@ import org.jspecify.annotations.Nullable;
  * @param threat eps, step, steps, pixel range and random start, in [0, 1] pixel units
  * @param settings the attack's own settings in the model's input units, as it ran
  * @param sourceRun for {@code transfer}: the run folder of the model the attack was computed on
+ * @param confusion counts of the attacked images by true and predicted class, or null where not recorded
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RobustnessRecord(String name, String attack, String gradient, String classify, double accuracy,
                                long correct, long evaluated, long testTotal, boolean subset, long seed,
                                Map<String, Object> threat, Map<String, Object> settings,
-                               @Nullable String sourceRun, double seconds, String evaluatedAt) {
+                               @Nullable String sourceRun, double seconds, String evaluatedAt,
+                               @Nullable ConfusionMatrix confusion) {
     public RobustnessRecord {
         if (name == null || attack == null) throw new IllegalArgumentException("robustness entry without a name or attack");
         threat = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(threat == null ? Map.of() : threat));
         settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings == null ? Map.of() : settings));
+    }
+
+    /** An entry without its confusion matrix. */
+    public RobustnessRecord(String name, String attack, String gradient, String classify, double accuracy, long correct,
+                            long evaluated, long testTotal, boolean subset, long seed, Map<String, Object> threat,
+                            Map<String, Object> settings, @Nullable String sourceRun, double seconds,
+                            String evaluatedAt) {
+        this(name, attack, gradient, classify, accuracy, correct, evaluated, testTotal, subset, seed, threat, settings,
+                sourceRun, seconds, evaluatedAt, null);
+    }
+
+    /** This entry under another name (e.g. for another output mode of the model). */
+    public RobustnessRecord renamed(String newName) {
+        return new RobustnessRecord(newName, attack, gradient, classify, accuracy, correct, evaluated, testTotal, subset,
+                seed, threat, settings, sourceRun, seconds, evaluatedAt, confusion);
     }
 }

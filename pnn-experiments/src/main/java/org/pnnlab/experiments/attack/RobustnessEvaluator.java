@@ -12,6 +12,7 @@ import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.pnnlab.api.PnnException;
+import org.pnnlab.api.run.ConfusionMatrix;
 
 /**
  * Accuracy under attack: every evaluated sample is attacked, the evaluated target classifies the result (argmax
@@ -53,7 +54,7 @@ public final class RobustnessEvaluator {
      * @param seconds wall time
      */
     public record Result(String attack, long correct, long evaluated, boolean complete, long seed,
-                         Map<String, Object> settings, double seconds) {
+                         Map<String, Object> settings, double seconds, @Nullable ConfusionMatrix confusion) {
         public Result {
             settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
         }
@@ -211,6 +212,7 @@ public final class RobustnessEvaluator {
         long correct;
         long batchIndex;
         int classes = -1;
+        @Nullable ConfusionMatrix confusion;
 
         Run(AttackTarget target, AttackTarget classifier, Attack attack, long planned) {
             this.target = target;
@@ -237,8 +239,10 @@ public final class RobustnessEvaluator {
             INDArray adv = attack.perturb(target, x, oneHot, Ops.derive(seed, batchIndex++));
             INDArray pred = classifier.logits(adv).argMax(1).castTo(DataType.INT64);
             correct += pred.eq(truth.reshape(pred.shape())).castTo(DataType.INT64).sumNumber().longValue();
+            var c = org.pnnlab.models.Confusions.of(truth, pred, (int) oneHot.size(1));
+            confusion = confusion == null ? c : confusion.plus(c);
             evaluated += n;
-            org.pnnlab.experiments.NativeMemory.relieve();
+            org.pnnlab.models.NativeMemory.relieve();
             listener.batchDone(attack.name(), evaluated, planned, correct);
         }
 
@@ -265,7 +269,7 @@ public final class RobustnessEvaluator {
 
         Result finish(boolean complete) {
             Result r = new Result(attack.name(), correct, evaluated, complete, seed, attack.settings(),
-                    (System.nanoTime() - startNanos) / 1e9);
+                    (System.nanoTime() - startNanos) / 1e9, confusion);
             listener.finished(r);
             return r;
         }

@@ -125,7 +125,7 @@ public final class RobustnessSuite {
                         RobustnessRecord f = out.get(out.size() - 1);
                         out.add(new RobustnessRecord(p.name() + "-e2e", p.name(), "e2e", classify, f.accuracy(),
                                 f.correct(), f.evaluated(), f.testTotal(), f.subset(), f.seed(), f.threat(),
-                                f.settings(), null, 0, f.evaluatedAt()));
+                                f.settings(), null, 0, f.evaluatedAt(), f.confusion()));
                     }
                 }
             }
@@ -139,7 +139,7 @@ public final class RobustnessSuite {
                                            RobustnessEvaluator.Result r, long testTotal) {
         return new RobustnessRecord(name, attack, gradient, classify, r.accuracy(), r.correct(), r.evaluated(),
                 testTotal, r.evaluated() < testTotal, r.seed(), threat, r.settings(), sourceRun, r.seconds(),
-                Instant.now().toString());
+                Instant.now().toString(), r.confusion());
     }
 
     /** For example {@code "41.20% (412/1000 test images, a subset)"}. */

@@ -114,9 +114,7 @@ final class EvaluateCommand {
         if (!suffix.isEmpty()) {
             List<RobustnessRecord> renamed = new ArrayList<>();
             for (RobustnessRecord r : results) {
-                renamed.add(new RobustnessRecord(r.name() + suffix, r.attack(), r.gradient(), r.classify(), r.accuracy(),
-                        r.correct(), r.evaluated(), r.testTotal(), r.subset(), r.seed(), r.threat(), r.settings(),
-                        r.sourceRun(), r.seconds(), r.evaluatedAt()));
+                renamed.add(r.renamed(r.name() + suffix));
             }
             results = renamed;
         }

@@ -12,7 +12,7 @@ import org.pnnlab.api.run.RunConfig;
 import org.pnnlab.experiments.Augment;
 import org.pnnlab.experiments.Evaluation;
 import org.pnnlab.experiments.LegacySmoothedMonitor;
-import org.pnnlab.experiments.NativeMemory;
+import org.pnnlab.models.NativeMemory;
 
 /**
  * The epochs of a run: for each batch in the seeded order of its epoch one {@link StepStrategy} step, then the
@@ -78,7 +78,7 @@ public final class TrainLoop {
             @Nullable Evaluation val = d.validationX() == null ? null
                     : Evaluation.run(run.net(), d.validationX(), d.validationLabels(), shape, batch);
             EpochRecord er = EpochRecord.of(epoch, lossSum / batches, ev.correct(), ev.total(), (System.nanoTime() - t0) / 1e9)
-                    .withLegacySmoothedAccuracy(smoothed / 100);
+                    .withLegacySmoothedAccuracy(smoothed / 100).withTestConfusion(ev.confusion());
             if (val != null) er = er.withValidation(val.correct(), val.total());
             Position next = new Position(epoch + 1, 0, iteration, 0);
             for (TrainListener l : listeners) l.onEpochEnd(run, er, next);

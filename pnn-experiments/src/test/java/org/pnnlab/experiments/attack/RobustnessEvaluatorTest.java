@@ -96,7 +96,7 @@ class RobustnessEvaluatorTest {
 
     static RobustnessEvaluator.Result withoutTime(RobustnessEvaluator.Result r, double seconds) {
         return new RobustnessEvaluator.Result(r.attack(), r.correct(), r.evaluated(), r.complete(), r.seed(),
-                r.settings(), seconds);
+                r.settings(), seconds, r.confusion());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.pnnlab.experiments;
+package org.pnnlab.models;
 
 import org.bytedeco.javacpp.Pointer;
 
