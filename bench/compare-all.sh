@@ -39,7 +39,7 @@ names = {"conv": "conv+BN", "conv_bn": "conv+BN", "convnorm": "ConvNorm"}
 for l in sys.stdin:
     if l.startswith("{"):
         d = json.loads(l)
-        print(f"{names[d[\"layer\"]]} {\"x\".join(map(str, d[\"shape\"]))}|{sys.argv[1]}|{d[\"median_ms\"]}")' "$1" >>"$LOG"; }
+        print(names[d["layer"]] + " " + "x".join(map(str, d["shape"])) + "|" + sys.argv[1] + "|" + str(d["median_ms"]))' "$1" >>"$LOG"; }
 pnn_layers() { pnn bench-layer --layer conv --layer convnorm --layer-opt act=identity --shape 64,64,32,32 \
   --shape 64,128,16,16 --warmup "$WU" --iterations "$IT" 2>/dev/null | layer_rows pnn; }
 torch_layers() { $PY bench/convnorm_torch.py --threads 2 --layer both --shape 64,64,32,32 --shape 64,128,16,16 \
