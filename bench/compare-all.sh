@@ -6,7 +6,7 @@
 # The two sides run interleaved, row by row, ROUNDS times (the side that goes first alternates), each with a
 # fixed warm-up and iteration count; the table shows the median over the rounds of each side's median
 # ms/iteration, and speed = torch ms / pnn ms (> 1: pnn is faster). The machine's float32 GEMM peak on 2 threads
-# is measured on both sides (bench/GemmPeak.java, torch.mm); %peak = FLOPs of the convolutions and linear layers
+# is measured on both sides (bench/GemmPeak.java, torch.mm; fastest of 20 1024^3 products); %peak = FLOPs of the convolutions and linear layers
 # (bench/flops.py) / time / that side's peak.
 # Usage: bench/compare-all.sh [rounds=3] [iterations=20] [warmup=5]
 set -euo pipefail
@@ -15,9 +15,14 @@ ROUNDS="${1:-3}"; IT="${2:-20}"; WU="${3:-5}"
 PY=/usr/bin/python3
 export OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE
 ./pnn list >/dev/null   # builds the jar first if the sources are newer
-# a private copy of the jar, so that a rebuild during the run cannot change what is measured
-JAR=$(mktemp --suffix=.jar); LOG=$(mktemp); trap 'rm -f "$LOG" "$JAR"' EXIT
+# a private copy of the jar and of the project's own jars in lib/ (the others are linked), so that a rebuild
+# during the run cannot change what is measured
+SNAP=$(mktemp -d); LOG=$(mktemp); trap 'rm -rf "$LOG" "$SNAP"' EXIT
+JAR="$SNAP/pnn-experiments.jar"; mkdir "$SNAP/lib"
 cp pnn-experiments/target/pnn-experiments.jar "$JAR"
+for f in pnn-experiments/target/lib/*.jar; do
+  case "$(basename "$f")" in pnn-*) cp "$f" "$SNAP/lib/" ;; *) ln -s "$PWD/$f" "$SNAP/lib/" ;; esac
+done
 pnn() { MALLOC_ARENA_MAX=2 java -jar "$JAR" "$@"; }   # what ./pnn runs
 ms() { sed -n 's/.*median \([0-9.]*\) ms\/iteration.*/\1/p' | tail -1; }
 
@@ -57,7 +62,7 @@ for r in $(seq 1 "$ROUNDS"); do
   if (( r % 2 )); then pnn_layers; torch_layers; else torch_layers; pnn_layers; fi
   echo "# round $r done at +$(( $(date +%s) - start )) s" >&2
 done
-PEAK_PNN=$(java -cp "$JAR" bench/GemmPeak.java 1024 20 2>/dev/null | sed -n 's/.*"gflops": \([0-9.]*\).*/\1/p')
+PEAK_PNN=$(java -cp "$JAR:$SNAP/lib/*" bench/GemmPeak.java 1024 20 2>/dev/null | sed -n 's/.*"gflops": \([0-9.]*\).*/\1/p')
 PEAK_TORCH=$($PY -c '
 import statistics, time, torch
 torch.set_num_threads(2); n = 1024
@@ -66,7 +71,7 @@ for _ in range(5): torch.mm(a, b, out=c)
 t = []
 for _ in range(20):
     t0 = time.perf_counter(); torch.mm(a, b, out=c); t.append(time.perf_counter() - t0)
-print(f"{2 * n ** 3 / statistics.median(t) / 1e9:.1f}")')
+print(f"{2 * n ** 3 / min(t) / 1e9:.1f}")')
 $PY bench/flops.py >"$LOG.flops"
 $PY - "$LOG" "$LOG.flops" "$PEAK_PNN" "$PEAK_TORCH" <<'PYEOF'
 import statistics, sys
