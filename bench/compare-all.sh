@@ -8,10 +8,10 @@
 # ms/iteration, and speed = torch ms / pnn ms (> 1: pnn is faster). The machine's float32 GEMM peak on 2 threads
 # is measured on both sides (bench/GemmPeak.java, torch.mm; fastest of 20 1024^3 products); %peak = FLOPs of the convolutions and linear layers
 # (bench/flops.py) / time / that side's peak.
-# Usage: bench/compare-all.sh [rounds=3] [iterations=20] [warmup=5]
+# Usage: bench/compare-all.sh [rounds=3] [iterations=12] [warmup=4]   (about 8 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROUNDS="${1:-3}"; IT="${2:-20}"; WU="${3:-5}"
+ROUNDS="${1:-3}"; IT="${2:-12}"; WU="${3:-4}"
 PY=/usr/bin/python3
 export OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE
 ./pnn list >/dev/null   # builds the jar first if the sources are newer
