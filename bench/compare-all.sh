@@ -6,7 +6,7 @@
 # The two sides run interleaved, row by row, ROUNDS times (the side that goes first alternates), each with a
 # fixed warm-up and iteration count; the table shows the median over the rounds of each side's median
 # ms/iteration, and speed = torch ms / pnn ms (> 1: pnn is faster). The machine's float32 GEMM peak on 2 threads
-# is measured on both sides (bench/GemmPeak.java, torch.mm; fastest of 20 1024^3 products); %peak = FLOPs of the convolutions and linear layers
+# is measured on both sides (bench/GemmPeak.java, torch.mm; fastest of 20 1024^3 products, best of the rounds); %peak = FLOPs of the convolutions and linear layers
 # (bench/flops.py) / time / that side's peak.
 # Usage: bench/compare-all.sh [rounds=3] [iterations=12] [warmup=4]   (about 8 minutes on 2 cores)
 set -euo pipefail
@@ -50,6 +50,18 @@ pnn_layers() { pnn bench-layer --layer conv --layer convnorm --layer-opt act=ide
 torch_layers() { $PY bench/convnorm_torch.py --threads 2 --layer both --shape 64,64,32,32 --shape 64,128,16,16 \
   --warmup "$WU" --iters "$IT" 2>/dev/null | layer_rows torch; }
 
+peak_pnn() { java -cp "$JAR:$SNAP/lib/*" bench/GemmPeak.java 1024 20 2>/dev/null | sed -n 's/.*"gflops": \([0-9.]*\).*/\1/p'; }
+peak_torch() { $PY -c '
+import time, torch
+torch.set_num_threads(2); n = 1024
+a, b, c = torch.rand(n, n), torch.rand(n, n), torch.empty(n, n)
+for _ in range(5): torch.mm(a, b, out=c)
+t = []
+for _ in range(20):
+    t0 = time.perf_counter(); torch.mm(a, b, out=c); t.append(time.perf_counter() - t0)
+print(f"{2 * n ** 3 / min(t) / 1e9:.1f}")'; }
+maxf() { awk -v a="$1" -v b="$2" 'BEGIN{print (a + 0 > b + 0) ? a : b}'; }
+PEAK_PNN=0; PEAK_TORCH=0
 start=$(date +%s)
 echo "# $(date -u +%FT%TZ) $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo '+dirty') on $(nproc) cores," \
   "load $(cut -d' ' -f1-3 /proc/loadavg); rounds $ROUNDS, warm-up $WU, iterations $IT"
@@ -60,18 +72,9 @@ for r in $(seq 1 "$ROUNDS"); do
     else torch_model "$name" "$t"; pnn_model "$name" "$p"; fi
   done
   if (( r % 2 )); then pnn_layers; torch_layers; else torch_layers; pnn_layers; fi
+  PEAK_PNN=$(maxf "$PEAK_PNN" "$(peak_pnn)"); PEAK_TORCH=$(maxf "$PEAK_TORCH" "$(peak_torch)")   # the best of the rounds
   echo "# round $r done at +$(( $(date +%s) - start )) s" >&2
 done
-PEAK_PNN=$(java -cp "$JAR:$SNAP/lib/*" bench/GemmPeak.java 1024 20 2>/dev/null | sed -n 's/.*"gflops": \([0-9.]*\).*/\1/p')
-PEAK_TORCH=$($PY -c '
-import statistics, time, torch
-torch.set_num_threads(2); n = 1024
-a, b, c = torch.rand(n, n), torch.rand(n, n), torch.empty(n, n)
-for _ in range(5): torch.mm(a, b, out=c)
-t = []
-for _ in range(20):
-    t0 = time.perf_counter(); torch.mm(a, b, out=c); t.append(time.perf_counter() - t0)
-print(f"{2 * n ** 3 / min(t) / 1e9:.1f}")')
 $PY bench/flops.py >"$LOG.flops"
 $PY - "$LOG" "$LOG.flops" "$PEAK_PNN" "$PEAK_TORCH" <<'PYEOF'
 import statistics, sys
