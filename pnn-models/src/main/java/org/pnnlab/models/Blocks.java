@@ -1,14 +1,11 @@
 package org.pnnlab.models;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
@@ -17,6 +14,7 @@ import org.pnnlab.api.PnnException;
 import org.pnnlab.layers.dl4j.Activations;
 import org.pnnlab.layers.dl4j.BatchNorm;
 import org.pnnlab.layers.dl4j.Conv2d;
+import org.pnnlab.layers.dl4j.Pool2d;
 
 /** Building blocks shared by the ResNet-style models: pooling, shortcuts, residual joins and the head. */
 final class Blocks {
@@ -24,14 +22,12 @@ final class Blocks {
     }
 
     /** A square pooling window; average pooling counts the zero padding in the divisor (PyTorch's default). */
-    static SubsamplingLayer pool(String name, PoolingType type, int kernel, int stride, int padding) {
-        return new SubsamplingLayer.Builder(type, new int[]{kernel, kernel}, new int[]{stride, stride})
-                .padding(padding, padding).convolutionMode(ConvolutionMode.Truncate)
-                .avgPoolIncludePadInDivisor(true).name(name).build();
+    static Pool2d pool(String name, Pool2d.Kind type, int kernel, int stride, int padding) {
+        return Pool2d.of(name, type, kernel, stride, padding);
     }
 
-    static PoolingType poolType(String name) {
-        return name.equals("avg") ? PoolingType.AVG : PoolingType.MAX;
+    static Pool2d.Kind poolType(String name) {
+        return name.equals("avg") ? Pool2d.Kind.AVG : Pool2d.Kind.MAX;
     }
 
     /** Checks that a kernel-k pooling (no padding) fits the current activation. */
@@ -73,8 +69,8 @@ final class Blocks {
      */
     static void head(GraphChain chain, ComputationGraphConfiguration.GraphBuilder g, int classes) {
         InputType.InputTypeConvolutional t = chain.asCnn("avgpool");
-        chain.add(new SubsamplingLayer.Builder(PoolingType.AVG, new int[]{(int) t.getHeight(), (int) t.getWidth()},
-                new int[]{1, 1}).convolutionMode(ConvolutionMode.Truncate).name("avgpool").build());
+        chain.add(Pool2d.of("avgpool", Pool2d.Kind.AVG, new int[]{(int) t.getHeight(), (int) t.getWidth()},
+                new int[]{1, 1}, new int[]{0, 0}));
         chain.add(new DenseLayer.Builder().nOut(classes).activation(Activation.IDENTITY).weightInit(WeightInit.UNIFORM)
                 .name(ModelFactory.LOGITS).build());
         chain.add(new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)

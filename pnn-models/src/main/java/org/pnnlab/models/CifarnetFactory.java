@@ -7,10 +7,10 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.pnnlab.layers.dl4j.Pool2d;
 import org.pnnlab.api.LayerParams;
 import org.pnnlab.api.LayerRegistry;
 import org.pnnlab.api.ParamSpec;
@@ -54,7 +54,7 @@ public final class CifarnetFactory implements ModelFactory {
     public ComputationGraphConfiguration build(ModelSpec spec, LayerRegistry registry, NeuralNetConfiguration.Builder base) {
         LayerParams o = LayerParams.validate("model cifarnet", OPTIONS, spec.options());
         int nf = o.getInt("nfilters");
-        PoolingType pool = Blocks.poolType(o.getString("pool_type"));
+        Pool2d.Kind pool = Blocks.poolType(o.getString("pool_type"));
         double dropout = o.getDouble("dropout");
         int linear = o.getInt("linear");
         InputType in = InputType.convolutional(spec.height(), spec.width(), spec.channels());

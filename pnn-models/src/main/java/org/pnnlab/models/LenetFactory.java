@@ -7,8 +7,6 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -18,6 +16,7 @@ import org.pnnlab.api.ParamSpec;
 import org.pnnlab.layers.dl4j.Activations;
 import org.pnnlab.layers.dl4j.BatchNorm;
 import org.pnnlab.layers.dl4j.Dropout;
+import org.pnnlab.layers.dl4j.Pool2d;
 
 /**
  * {@code lenet} of the perturbation-network reproduction (spec 2.4): three slots, each followed by a
@@ -52,7 +51,7 @@ public final class LenetFactory implements ModelFactory {
     public ComputationGraphConfiguration build(ModelSpec spec, LayerRegistry registry, NeuralNetConfiguration.Builder base) {
         LayerParams o = LayerParams.validate("model lenet", OPTIONS, spec.options());
         int nf = o.getInt("nfilters");
-        PoolingType pool = o.getString("pool_type").equals("max") ? PoolingType.MAX : PoolingType.AVG;
+        Pool2d.Kind pool = Blocks.poolType(o.getString("pool_type"));
         double dropout = o.getDouble("dropout");
         InputType in = InputType.convolutional(spec.height(), spec.width(), spec.channels());
         ComputationGraphConfiguration.GraphBuilder g = base.graphBuilder().addInputs("input").setInputTypes(in);
@@ -62,8 +61,7 @@ public final class LenetFactory implements ModelFactory {
         for (int i = 1; i <= 3; i++) {
             if (i == 1) chain.slot("slot1", spec.firstLayer(), first, nf);
             else chain.slot("slot" + i, spec.layer(), spec.layerParams(), nf);
-            chain.add(new SubsamplingLayer.Builder(pool, new int[]{3, 3}, new int[]{2, 2}).padding(1, 1).convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Truncate)
-                    .avgPoolIncludePadInDivisor(true).name("pool" + i).build());
+            chain.add(Blocks.pool("pool" + i, pool, 3, 2, 1));
         }
         DenseLayer.Builder l1 = new DenseLayer.Builder().nOut(o.getInt("linear")).activation(Activation.IDENTITY)
                 .weightInit(WeightInit.UNIFORM).name("linear1");

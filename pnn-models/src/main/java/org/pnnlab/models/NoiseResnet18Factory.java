@@ -4,7 +4,7 @@ import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType;
+import org.pnnlab.layers.dl4j.Pool2d;
 import org.pnnlab.api.LayerParams;
 import org.pnnlab.api.LayerRegistry;
 import org.pnnlab.api.ParamSpec;
@@ -65,7 +65,7 @@ public final class NoiseResnet18Factory implements ModelFactory {
         if (ffs == 7) {
             chain.add(Conv2d.of("pre_conv", spec.channels(), nf, 7, 2, 3, false, -1));
             chain.add(Blocks.bn("pre_bn", nf, true));
-            chain.add(Blocks.pool("pre_pool", PoolingType.MAX, 3, 2, 1));
+            chain.add(Blocks.pool("pre_pool", Pool2d.Kind.MAX, 3, 2, 1));
         } else {
             chain.add(Conv2d.of("pre_conv", spec.channels(), nf, 3, 1, 1, false, -1));
             chain.add(Blocks.bn("pre_bn", nf, true));
@@ -88,7 +88,7 @@ public final class NoiseResnet18Factory implements ModelFactory {
         chain.slot(p + "_slot1", spec.layer(), spec.layerParams(), out);
         if (stride != 1) {
             Blocks.requireFits(chain, "noiseresnet18", p + "_pool", stride);
-            chain.add(Blocks.pool(p + "_pool", PoolingType.MAX, stride, stride, 0));
+            chain.add(Blocks.pool(p + "_pool", Pool2d.Kind.MAX, stride, stride, 0));
         }
         chain.add(Blocks.bn(p + "_bn1", out, true));
         chain.slot(p + "_slot2", spec.layer(), spec.layerParams(), out);

@@ -5,7 +5,7 @@ import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType;
+import org.pnnlab.layers.dl4j.Pool2d;
 import org.pnnlab.api.LayerParams;
 import org.pnnlab.api.LayerPlugin;
 import org.pnnlab.api.LayerRegistry;
@@ -53,7 +53,7 @@ public final class PerturbResnet18Factory implements ModelFactory {
     public ComputationGraphConfiguration build(ModelSpec spec, LayerRegistry registry, NeuralNetConfiguration.Builder base) {
         LayerParams o = LayerParams.validate("model perturb_resnet18", OPTIONS, spec.options());
         int nf = o.getInt("nfilters");
-        PoolingType pool = Blocks.poolType(o.getString("pool_type"));
+        Pool2d.Kind pool = Blocks.poolType(o.getString("pool_type"));
         InputType in = InputType.convolutional(spec.height(), spec.width(), spec.channels());
         ComputationGraphConfiguration.GraphBuilder g = base.graphBuilder().addInputs("input").setInputTypes(in);
         GraphChain chain = new GraphChain(g, registry, "input", in, spec.seed());
@@ -63,7 +63,7 @@ public final class PerturbResnet18Factory implements ModelFactory {
         chain.slot("pre", spec.firstLayer(), first, nf);
         LayerParams firstParams = firstPlugin.params(first);
         if (firstParams.has("filter_size") && firstParams.getInt("filter_size") == 7) {
-            chain.add(Blocks.pool("pre_pool", PoolingType.MAX, 3, 2, 1));
+            chain.add(Blocks.pool("pre_pool", Pool2d.Kind.MAX, 3, 2, 1));
         }
         int width = nf;
         for (int stage = 1; stage <= 4; stage++) {
@@ -78,7 +78,7 @@ public final class PerturbResnet18Factory implements ModelFactory {
         return g.build();
     }
 
-    private static void block(GraphChain chain, ModelSpec spec, PoolingType pool, String p, int in, int out, int stride) {
+    private static void block(GraphChain chain, ModelSpec spec, Pool2d.Kind pool, String p, int in, int out, int stride) {
         String x = chain.last();
         chain.slot(p + "_slot1", spec.layer(), spec.layerParams(), out);
         if (stride != 1) {

@@ -7,10 +7,10 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.pnnlab.layers.dl4j.Pool2d;
 import org.pnnlab.api.LayerParams;
 import org.pnnlab.api.LayerRegistry;
 import org.pnnlab.api.ParamSpec;
@@ -59,7 +59,7 @@ public final class SimpleCnnFactory implements ModelFactory {
             Blocks.convSlot(chain, registry, "simple_cnn", "c" + (i + 1), id, user, defaults, widths[i], 3, 1, 1, "relu");
             if (i % 2 == 1) {
                 Blocks.requireFits(chain, "simple_cnn", "pool" + (i / 2 + 1), 2);
-                chain.add(Blocks.pool("pool" + (i / 2 + 1), PoolingType.MAX, 2, 2, 0));
+                chain.add(Blocks.pool("pool" + (i / 2 + 1), Pool2d.Kind.MAX, 2, 2, 0));
             }
         }
         chain.add(new DenseLayer.Builder().nOut(spec.classes()).activation(Activation.IDENTITY)

@@ -316,12 +316,21 @@ final class Options {
         boolean debug;
     }
 
+    /** Keeps an option's value whole: {@code --shape 64,64,32,32} is one shape, not four list items. */
+    static final class WholeValue implements com.beust.jcommander.converters.IParameterSplitter {
+        @Override
+        public List<String> split(String value) {
+            return List.of(value);
+        }
+    }
+
     @Parameters(commandDescription = "Time one slot of a layer plugin: training-mode forward + backward on random N,C,H,W float32 data (median ms)")
     static final class BenchLayerCmd {
         @Parameter(names = "--layer", description = "layer plugins to time (repeatable)")
         List<String> layers = new ArrayList<>();
 
-        @Parameter(names = "--shape", description = "activation shape N,C,H,W (repeatable; default 64,64,32,32 and 64,128,16,16)")
+        @Parameter(names = "--shape", description = "activation shape N,C,H,W (repeatable; default 64,64,32,32 and 64,128,16,16)",
+                splitter = WholeValue.class)
         List<String> shapes = new ArrayList<>();
 
         @Parameter(names = "--layer-opt", description = "layer parameter name=value (repeatable, applied to every layer that has it)")

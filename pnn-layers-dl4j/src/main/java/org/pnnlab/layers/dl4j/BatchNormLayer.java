@@ -9,42 +9,41 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.jspecify.annotations.Nullable;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce.Moments;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.pnnlab.api.PnnException;
 
 /**
- * Runtime of {@link BatchNorm}. Written to make few passes over the activation: the forward pass takes the
- * batch moments in one op and applies a per-channel affine map; the backward pass needs only the two
- * per-channel sums Σg and Σg·x, because with x̂ = (x − μ)·s (s = 1/√(σ² + ε)):
+ * Runtime of {@link BatchNorm}. Training mode works on the centred input xc = x − μ (kept from the forward to the
+ * backward pass), never on x itself, so nothing cancels when a channel's mean is large against its spread: with
+ * s = 1/√(σ² + ε), x̂ = xc·s and m values per channel,
  * <pre>
- *   dβ = Σg,  dγ = s·(Σg·x − μ·Σg)
- *   dx = γs·g                                   (evaluation: fixed statistics)
- *   dx = γs·(g − x·(s·dγ/m) − (dβ/m − μ·s·dγ/m))  (training: batch statistics, m values per channel)
+ *   μ = Σx/m,  σ² = Σxc²/m,  y = act(xc·γs + β)   (xc corrected for the rounding residue of μ, see below)
+ *   dβ = Σg,   dγ = s·Σg·xc  (= Σg·x̂)
+ *   dx = γs·(g − Σg/m − x̂·Σg·x̂/m) = γs·g + xc·(−γs³·Σg·xc/m) − γs·Σg/m  (training: batch statistics)
+ *   dx = γs·g                                                              (evaluation: fixed statistics)
  * </pre>
+ * where g is the gradient at the pre-activation. ReLU's derivative comes from the layer's own output (the next
+ * layers only read it): a 0/1 step mask times the incoming gradient. Passes over the activation: forward sum, centre,
+ * Σxc², scale, shift, activation; backward relu', Σg, Σg·xc, and four for dx.
  */
 public class BatchNormLayer extends BaseLayer<BatchNorm> {
     // per-channel vectors kept (outside any workspace) from the forward to the backward pass
-    private INDArray cachedMean;
-    private INDArray cachedInvStd;
-    private INDArray cachedScale;
-    private INDArray cachedShift;
+    private @Nullable INDArray cachedMean;    // the mean that normalised (batch or running)
+    private @Nullable INDArray cachedInvStd;
+    private @Nullable INDArray cachedScale;
+    private @Nullable INDArray cachedShift;
+    private @Nullable INDArray cachedCentred; // x − μ, training mode only
+    private @Nullable INDArray cachedOffset;  // r = Σ(x − μ)/m, the rounding residue of μ
+    private @Nullable INDArray cachedOut;     // the activation's output (ReLU's derivative reads it)
     private boolean cachedTraining;
 
     public BatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-    }
-
-    private static int[] reduceDims(INDArray x) {
-        return switch (x.rank()) {
-            case 2 -> new int[]{0};
-            case 4 -> new int[]{0, 2, 3};
-            default -> throw new PnnException("batch norm takes [N, C] or [N, C, H, W] input, got rank " + x.rank());
-        };
     }
 
     @Override
@@ -52,17 +51,21 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         assertInputSet(false);
         BatchNorm conf = layerConf();
         INDArray x = input.castTo(dataType);
+        if (x.rank() != 2 && x.rank() != 4) {
+            throw new PnnException("batch norm takes [N, C] or [N, C, H, W] input, got rank " + x.rank());
+        }
         if (x.size(1) != conf.getNOut()) {
             throw new PnnException("batch norm '" + conf.getLayerName() + "' has " + conf.getNOut()
                     + " channels but got input " + java.util.Arrays.toString(x.shape()));
         }
-        int[] dims = reduceDims(x);
         INDArray gamma = gamma();
         INDArray beta = conf.isAffine() ? getParam(BatchNorm.BETA) : Nd4j.zeros(dataType, conf.getNOut());
         INDArray runMean = getParam(BatchNorm.MEAN);
         INDArray runVar = getParam(BatchNorm.VAR);
-        INDArray mean;
-        INDArray var;
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
+        INDArray invStd;
+        INDArray scale;
+        INDArray shift;
         if (training) {
             long count = x.length() / x.size(1);
             if (count < 2) {
@@ -70,27 +73,40 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
                         + "channel in training (got input " + java.util.Arrays.toString(x.shape())
                         + "); use a batch size of at least 2");
             }
-            INDArray[] mv = Nd4j.exec(new Moments(x, dims)); // mean and biased variance
-            mean = mv[0].reshape(x.size(1)).detach();
-            var = mv[1].reshape(x.size(1)).detach();
+            INDArray mean = ChannelOps.sum(x).divi(count);
+            INDArray xc = workspaceMgr.createUninitialized(ArrayType.INPUT, dataType, x.shape(), 'c');
+            ChannelOps.minus(x, mean, xc); // exact where x is near μ (Sterbenz)
+            // the rounding of Σx leaves xc off-centre by r = Σxc/m; it is corrected in every formula that
+            // uses xc (var, the shift of y, dx), not by another pass over xc
+            INDArray r = ChannelOps.sum(xc).divi(count);
+            mean.addi(r);
+            // biased variance from the centred values: Σ(xc − r)² / m = Σxc²/m − r²
+            INDArray var = ChannelOps.dot(xc, xc).divi(count).subi(r.mul(r));
             double mom = conf.getMomentum();
             runMean.muli(1 - mom).addi(mean.mul(mom));
             runVar.muli(1 - mom).addi(var.mul(mom * count / (count - 1.0)));
+            invStd = Transforms.pow(var.addi(conf.getEps()), -0.5, false).detach();
+            scale = gamma.mul(invStd).detach();
+            shift = beta.sub(r.mul(scale)).detach(); // y = (xc − r)·γs + β
+            ChannelOps.times(xc, scale, out);
+            ChannelOps.shift(out, shift);
+            cachedCentred = xc;
+            cachedOffset = r.detach();
+            cachedMean = mean.detach();
         } else {
-            mean = runMean.dup().detach();
-            var = runVar.dup().detach();
+            invStd = Transforms.pow(runVar.add(conf.getEps()), -0.5, false).detach();
+            scale = gamma.mul(invStd).detach();
+            shift = beta.sub(runMean.mul(scale)).detach();
+            ChannelOps.affine(x, scale, shift, out);
+            cachedCentred = null;
+            cachedMean = runMean.dup().detach();
         }
-        INDArray invStd = Transforms.pow(var.addi(conf.getEps()), -0.5, false);
-        INDArray scale = gamma.mul(invStd).detach();
-        INDArray shift = beta.sub(mean.mul(scale)).detach();
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
-        ChannelOps.affine(x, scale, shift, out);
-        cachedMean = mean;
-        cachedInvStd = invStd.detach();
+        cachedInvStd = invStd;
         cachedScale = scale;
         cachedShift = shift;
         cachedTraining = training;
         if (!(conf.getActivationFn() instanceof ActivationIdentity)) conf.getActivationFn().getActivation(out, training);
+        cachedOut = out;
         return out;
     }
 
@@ -98,32 +114,46 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         BatchNorm conf = layerConf();
+        INDArray invStd = java.util.Objects.requireNonNull(cachedInvStd, "backprop before a forward pass");
+        INDArray xc = cachedCentred;
         INDArray x = input.castTo(dataType);
-        INDArray g = epsilon;
+        INDArray g = epsilon.castTo(dataType);
         if (conf.getActivationFn() instanceof ActivationReLU) {
-            // relu'(pre) * eps as a 0/1 mask times eps: two cheap passes instead of relu_bp
-            INDArray pre = ChannelOps.affine(x, cachedScale, cachedShift, Nd4j.createUninitialized(dataType, x.shape(), 'c'));
-            g = Nd4j.getExecutioner().exec(new Step(pre)).muli(epsilon);
+            // 0/1 mask from the output, times g: two cheap passes (libnd4j's relu_bp takes 3x as long)
+            INDArray gp = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
+            Nd4j.getExecutioner().exec(new Step(java.util.Objects.requireNonNull(cachedOut), gp));
+            g = gp.muli(g);
         } else if (!(conf.getActivationFn() instanceof ActivationIdentity)) {
-            INDArray pre = ChannelOps.affine(x, cachedScale, cachedShift, Nd4j.createUninitialized(dataType, x.shape(), 'c'));
-            g = conf.getActivationFn().backprop(pre, epsilon).getFirst();
+            INDArray pre = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
+            if (xc != null) ChannelOps.shift(ChannelOps.times(xc, cachedScale, pre), cachedShift); // shift has −r·γs
+            else ChannelOps.affine(x, cachedScale, cachedShift, pre);
+            g = conf.getActivationFn().backprop(pre, g).getFirst();
         }
-        INDArray sumG = ChannelOps.sum(g);
-        INDArray sumGX = ChannelOps.dot(g, x);
-        INDArray dBeta = sumG;
-        INDArray dGamma = sumGX.sub(cachedMean.mul(sumG)).muli(cachedInvStd);
-        INDArray coef = gamma().mul(cachedInvStd);
-
+        INDArray coef = gamma().mul(invStd);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
-        if (cachedTraining) {
+        INDArray dBeta = ChannelOps.sum(g);
+        INDArray dGamma;
+        if (cachedTraining && xc != null) {
             double m = x.length() / (double) x.size(1);
-            INDArray b = cachedInvStd.mul(dGamma).divi(m);
-            INDArray d = dBeta.div(m).subi(cachedMean.mul(b));
-            ChannelOps.affine(x, b, d, dx); // dx = x*b + d
-            dx.rsubi(g);                    // dx = g - x*b - d
-            ChannelOps.scale(dx, coef, dx);
+            INDArray r = java.util.Objects.requireNonNull(cachedOffset);
+            INDArray sumGXc = ChannelOps.dot(g, xc).subi(r.mul(dBeta)); // Σg·(xc − r)
+            dGamma = sumGXc.mul(invStd);
+            // dx = γs·g + (xc − r)·b − γs·Σg/m with b = −γs³·Σg·xc/m
+            INDArray b = coef.mul(invStd).muli(invStd).muli(sumGXc).divi(-m);
+            INDArray d = coef.mul(dBeta).divi(-m).subi(r.mul(b));
+            ChannelOps.times(xc, b, dx);
+            ChannelOps.shift(dx, d);
+            if (g == epsilon) {
+                INDArray t = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
+                dx.addi(ChannelOps.times(g, coef, t));
+            } else {
+                dx.addi(ChannelOps.scale(g, coef, g));
+            }
         } else {
-            ChannelOps.scale(g, coef, dx);
+            // evaluation statistics: dγ = s·Σg·(x − running mean)
+            INDArray xe = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
+            dGamma = ChannelOps.dot(g, ChannelOps.minus(x, java.util.Objects.requireNonNull(cachedMean), xe)).muli(invStd);
+            ChannelOps.times(g, coef, dx);
         }
 
         Gradient grad = new DefaultGradient();
@@ -163,6 +193,9 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         cachedInvStd = null;
         cachedScale = null;
         cachedShift = null;
+        cachedCentred = null;
+        cachedOffset = null;
+        cachedOut = null;
     }
 
     @Override

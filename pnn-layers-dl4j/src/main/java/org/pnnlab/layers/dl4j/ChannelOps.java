@@ -1,6 +1,8 @@
 package org.pnnlab.layers.dl4j;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
 import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -33,6 +35,26 @@ final class ChannelOps {
         } else {
             if (out != x) out.assign(x);
             out.muliRowVector(a).addiRowVector(b);
+        }
+        return out;
+    }
+
+    /** out = x - b per channel, one pass; out must not be x. Returns out. */
+    static INDArray minus(INDArray x, INDArray b, INDArray out) {
+        if (x.rank() == 4) {
+            Nd4j.getExecutioner().exec(new BroadcastSubOp(rows(x), column(b, x.size(0)), rows(out), 0));
+        } else {
+            Nd4j.getExecutioner().exec(new BroadcastSubOp(x, b, out, 1));
+        }
+        return out;
+    }
+
+    /** out = x * a per channel, one pass; out must not be x. Returns out. */
+    static INDArray times(INDArray x, INDArray a, INDArray out) {
+        if (x.rank() == 4) {
+            Nd4j.getExecutioner().exec(new BroadcastMulOp(rows(x), column(a, x.size(0)), rows(out), 0));
+        } else {
+            Nd4j.getExecutioner().exec(new BroadcastMulOp(x, a, out, 1));
         }
         return out;
     }

@@ -13,6 +13,7 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
@@ -21,9 +22,12 @@ import org.pnnlab.api.PnnException;
 /**
  * Runtime of {@link PerturbationCore}, with ND4J ops and no per-call graph: the noise is added by one
  * broadcasting {@code add} ({@code [N, C, 1, HW] + [1, Cn, M, HW]}), the 1x1 combination is libnd4j's
- * {@code conv2d} when M = 1 and a batched matrix product over the C groups ({@code [C, k, M] x [C, M, N*HW]},
- * k = O/C) when M &gt; 1. The backward pass recomputes the perturbed maps from the input instead of keeping
- * them (they are M times the input's size).
+ * {@code conv2d} when M = 1 and a batched matrix product over the samples and groups ({@code [N*C, k, M] x
+ * [N*C, M, HW]}, k = O/C, the weights repeated per sample) when M &gt; 1: it works on the activations' own layout,
+ * where the earlier [C, k, M] x [C, M, N*HW] product needed permuted copies of the perturbed maps (lenet, M = 8,
+ * 64x64x14x14, fastest of 10 on a shared 2-core machine: forward 65 -&gt; 19 ms, backward 185 -&gt; 28 ms). The
+ * backward pass recomputes the perturbed maps from the input instead of keeping them (they are M times the
+ * input's size).
  */
 public class PerturbationCoreLayer extends BaseLayer<PerturbationCore> {
 
@@ -72,15 +76,15 @@ public class PerturbationCoreLayer extends BaseLayer<PerturbationCore> {
         return act;
     }
 
-    /** The groups' weights as [C, k, M]. */
-    private INDArray groupWeights(INDArray w) {
+    /**
+     * The groups' weights repeated for every sample, as [N*C, k, M]: with it the grouped 1x1 convolution is one
+     * batched matrix product per (sample, group) on the activations' own layout ([N*C, M, HW] in, [N*C, k, HW]
+     * out), without permuted copies of the M-times-larger perturbed maps.
+     */
+    private INDArray perSampleWeights(INDArray w, long n) {
         PerturbationCore c = layerConf();
-        return w.reshape('c', c.getNIn(), c.getNOut() / c.getNIn(), c.getNmasks());
-    }
-
-    /** [N, C, M, HW] -> [C, M, N*HW] (a copy). */
-    private static INDArray groupMajor(INDArray z, long n, long ch, long m, long hw) {
-        return z.reshape(n, ch, m, hw).permute(1, 2, 0, 3).dup('c').reshape(ch, m, n * hw);
+        long ch = c.getNIn(), km = c.getNOut() / ch * c.getNmasks();
+        return w.reshape('c', 1, ch * km).repeat(0, n).reshape('c', n * ch, c.getNOut() / ch, c.getNmasks());
     }
 
     @Override
@@ -102,8 +106,8 @@ public class PerturbationCoreLayer extends BaseLayer<PerturbationCore> {
                     .addOutputs(out).addIntegerArguments(1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 1).build());
         } else {
             long k = o / ch;
-            INDArray prod = Nd4j.exec(new Mmul(groupWeights(w), groupMajor(z, n, ch, m, hw), false, false, false))[0]; // [C, k, N*HW]
-            out.reshape(n, ch, k, hw).assign(prod.reshape(ch, k, n, hw).permute(2, 0, 1, 3));
+            Nd4j.exec(new Mmul(perSampleWeights(w, n), z.reshape('c', n * ch, m, hw), out.reshape('c', n * ch, k, hw),
+                    MMulTranspose.allFalse()));
             ChannelOps.shift(out, getParam(PerturbationCore.BIAS));
         }
         return out;
@@ -134,13 +138,14 @@ public class PerturbationCoreLayer extends BaseLayer<PerturbationCore> {
                     .addIntegerArguments(1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 1).build());
         } else {
             long k = o / ch;
-            INDArray epsT = groupMajor(eps, n, ch, k, hw);                // [C, k, N*HW]
-            INDArray zt = groupMajor(z, n, ch, m, hw);                    // [C, M, N*HW]
-            INDArray dw = Nd4j.exec(new Mmul(epsT, zt, false, true, false))[0];            // [C, k, M]
-            gw.assign(dw.reshape(o, m));
+            INDArray er = eps.reshape('c', n * ch, k, hw);
+            INDArray perSample = Nd4j.createUninitialized(dataType, n * ch, k, m);           // dW of each sample
+            Nd4j.exec(new Mmul(er, z.reshape('c', n * ch, m, hw), perSample, MMulTranspose.builder().transposeB(true).build()));
+            gw.assign(perSample.reshape('c', n, o * m).sum(0).reshape('c', o, m));
             gb.assign(ChannelOps.sum(eps));
-            INDArray dzt = Nd4j.exec(new Mmul(groupWeights(w), epsT, true, false, false))[0]; // [C, M, N*HW]
-            dz = dzt.reshape(ch, m, n, hw).permute(2, 0, 1, 3).dup('c');  // [N, C, M, HW]
+            dz = Nd4j.createUninitialized(dataType, n, ch, m, hw);
+            Nd4j.exec(new Mmul(perSampleWeights(w, n), er, dz.reshape('c', n * ch, m, hw),
+                    MMulTranspose.builder().transposeA(true).build()));
         }
         INDArray dpre;
         if (!c.isUseAct()) {
