@@ -237,8 +237,8 @@ class ReportGeneratorTest {
         assertFalse(page.contains("status running"), page);
 
         // the render overload without a folder names the default one
-        String plain = ReportGenerator.render(List.of(killed), List.of(), NOW);
-        assertTrue(plain.contains("pnn resume runs/e/" + killed.runId() + "</code>"), plain);
+        String defaultFolder = ReportGenerator.render(List.of(killed), List.of(), NOW);
+        assertTrue(defaultFolder.contains("pnn resume runs/e/" + killed.runId() + "</code>"), defaultFolder);
         // the folder is escaped like every other string
         assertTrue(runRow(killed, "<x>&").contains("pnn resume &lt;x&gt;&amp;/e/"), runRow(killed, "<x>&"));
 
