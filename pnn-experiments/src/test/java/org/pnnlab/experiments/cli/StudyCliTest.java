@@ -201,6 +201,32 @@ class StudyCliTest {
     }
 
     @Test
+    void twoStudyRunnersStartedTogetherRunEachCellOnce(@TempDir Path tmp) throws Exception {
+        Path file = study(tmp, GRID.replace("epochs: 2", "epochs: 1"));
+        Path runs = tmp.resolve("runs");
+        List<Process> runners = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            runners.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                    "-cp", System.getProperty("java.class.path"), PnnCli.class.getName(), "study", "run", file.toString(),
+                    "--runs-dir", runs.toString(), "--no-download").redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("runner" + i + ".log").toFile()).start());
+        }
+        int runNow = 0;
+        for (int i = 0; i < 2; i++) {
+            assertTrue(runners.get(i).waitFor(300, TimeUnit.SECONDS));
+            String log = Files.readString(tmp.resolve("runner" + i + ".log"));
+            assertEquals(0, runners.get(i).exitValue(), log);
+            var m = java.util.regex.Pattern.compile("\\((\\d) run now").matcher(log);
+            assertTrue(m.find(), log);
+            runNow += Integer.parseInt(m.group(1));
+        }
+        assertEquals(2, runNow, "each cell was run by exactly one of the runners");
+        List<Path> folders = runFolders(runs);
+        assertEquals(2, folders.size(), "no second folder (-r2) for any cell: " + folders);
+        for (Path f : folders) assertEquals(RunRecord.COMPLETED, RunStore.read(f.resolve(RunStore.RUN_JSON)).status());
+    }
+
+    @Test
     void badInputIsOneLineAndStartsNothing(@TempDir Path tmp) throws IOException {
         Path runs = tmp.resolve("runs");
         Path good = study(tmp, GRID);
