@@ -196,6 +196,18 @@ class StudyFileTest {
     }
 
     @Test
+    void theReadmeExampleIsAValidStudy() throws IOException {
+        String readme = Files.readString(Paths.get("..", "README.md"));
+        int start = readme.indexOf("```yaml\nname: convnorm-fashion");
+        assertTrue(start >= 0, "the README shows a study file");
+        String yaml = readme.substring(start + "```yaml\n".length(), readme.indexOf("```", start + 7));
+        Study s = expand(yaml);
+        assertEquals(2 * 1 * 4 * 3, s.cells().size());
+        assertEquals("cn", s.cells().get(12).layer());
+        assertEquals(32, s.cells().get(0).config().model().options().get("nfilters"));
+    }
+
+    @Test
     void theStudyNameMustBeAFileName() {
         String msg = error("name: a/b\n" + TINY + "seeds: [1]\n");
         assertTrue(msg.startsWith("t.yaml: the study name 'a/b' must be"), msg);
