@@ -109,6 +109,15 @@ class StudyFileTest {
     }
 
     @Test
+    void pnnDemoReadsTheDemoStudyBundledFromTheRepository() throws IOException {
+        try (var in = StudyFileTest.class.getClassLoader().getResourceAsStream("studies/demo.yaml")) {
+            assertTrue(in != null, "studies/demo.yaml is on the class path");
+            assertEquals(Files.readString(Paths.get("..", "studies", "demo.yaml")),
+                    new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void cellsApplyOverridesLayersConditionsAttacksAndSeeds() {
         Study s = expand(TINY + """
                 conditions:
