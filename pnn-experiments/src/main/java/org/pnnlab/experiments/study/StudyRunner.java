@@ -104,13 +104,14 @@ public final class StudyRunner {
             if (c.status(settings.runsDir()) == CellStatus.DONE) alreadyDone++;
             else queue.add(c);
         }
-        Map<StudyCell, Child> running = new LinkedHashMap<>();
+        Map<StudyCell, Child> running = new java.util.concurrent.ConcurrentHashMap<>(); // the stop hook reads it too
         List<StudyCell> elsewhere = new ArrayList<>();
         Map<StudyCell, Path> failed = new LinkedHashMap<>();
         int started = 0;
         int finishedNow = 0;
         long t0 = System.nanoTime();
-        Thread hook = new Thread(() -> running.values().forEach(Child::stop), "pnn-study-stop");
+        // Ctrl-C or kill: the children are stopped (their records say interrupted) and the claims released
+        Thread hook = new Thread(() -> List.copyOf(running.values()).forEach(Child::stopAndRelease), "pnn-study-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         out.printf(Locale.ROOT, "study %s: %d cells, %d done, %d to run, %d at once (%d threads each)%n", study.name(),
                 study.cells().size(), alreadyDone, queue.size(), settings.jobs(), threadsPerJob(settings.jobs()));
@@ -158,7 +159,7 @@ public final class StudyRunner {
                 if (!running.isEmpty()) sleep();
             }
         } finally {
-            running.values().forEach(Child::stop);
+            List.copyOf(running.values()).forEach(Child::stopAndRelease);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -325,6 +326,16 @@ public final class StudyRunner {
     private record Child(Process process, CellClaim claim, Path log, long startNanos) {
         void stop() {
             if (process.isAlive()) process.destroy();
+        }
+
+        void stopAndRelease() {
+            stop();
+            try {
+                process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            claim.close();
         }
     }
 }

@@ -201,6 +201,39 @@ class StudyCliTest {
     }
 
     @Test
+    void aStoppedStudyRunnerStopsItsCellAndReleasesItsClaim(@TempDir Path tmp) throws Exception {
+        Path file = study(tmp, GRID.replace("trainLimit: 256", "trainLimit: 1024"));
+        Path runs = tmp.resolve("runs");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), PnnCli.class.getName(), "study", "run", file.toString(),
+                "--runs-dir", runs.toString(), "--no-download", "--checkpoint-minutes", "0.00001")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("study.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (p.isAlive() && System.nanoTime() < deadline
+                && runFolders(runs).stream().noneMatch(f -> Files.exists(f.resolve("checkpoint.json")))) {
+            Thread.sleep(10);
+        }
+        List<ProcessHandle> children = p.toHandle().children().toList();
+        p.destroy(); // SIGTERM, as Ctrl-C or a scheduler's stop
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String log = Files.readString(tmp.resolve("study.log"));
+        assertEquals(1, children.size(), log);
+        assertFalse(children.get(0).isAlive(), "the cell's process is stopped with the runner");
+        List<Path> before = runFolders(runs);
+        assertEquals(1, before.size(), log);
+        assertEquals(RunRecord.INTERRUPTED, RunStore.read(before.get(0).resolve(RunStore.RUN_JSON)).status(), log);
+        try (Stream<Path> s = Files.list(runs.resolve("mnist-lenet-conv"))) {
+            assertTrue(s.noneMatch(f -> f.toString().endsWith(".claim")), "the claim is released");
+        }
+        Result again = run(file, runs);
+        assertEquals(0, again.code(), again.out() + again.err());
+        assertTrue(again.out().contains("resuming: experiment=mnist-lenet-conv, layer=conv"), again.out());
+        List<Path> after = runFolders(runs);
+        assertEquals(2, after.size(), "one run folder per cell: " + after);
+        for (Path f : after) assertEquals(RunRecord.COMPLETED, RunStore.read(f.resolve(RunStore.RUN_JSON)).status());
+    }
+
+    @Test
     void twoStudyRunnersStartedTogetherRunEachCellOnce(@TempDir Path tmp) throws Exception {
         Path file = study(tmp, GRID.replace("epochs: 2", "epochs: 1"));
         Path runs = tmp.resolve("runs");
