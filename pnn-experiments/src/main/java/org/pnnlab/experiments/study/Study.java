@@ -126,6 +126,10 @@ public record Study(String name, String file, String baseline, List<StudyCell> c
         }
         Map<String, RunConfig> bases = new LinkedHashMap<>();
         for (String exp : experimentNames) {
+            if (!experiments.names().contains(exp)) {
+                throw new PnnException(source + ": unknown experiment '" + exp + "'; known experiments: "
+                        + String.join(", ", experiments.names()) + " (see 'pnn list')");
+            }
             RunConfig preset = experiments.get(exp).preset();
             if (f.overrides() == null) {
                 bases.put(exp, preset);

@@ -188,6 +188,11 @@ class StudyFileTest {
         assertEquals("t.yaml: 'experiment' is missing: name the base experiment (see 'pnn list')",
                 error("layers: [{id: conv}]\nbaseline: conv\nseeds: [1]\n"));
         assertEquals("t.yaml: 'seeds' repeats a seed: [1, 1]", error(TINY + "seeds: [1, 1]\n"));
+        String exp = error(TINY.replace("mnist-lenet-conv", "mnist-lenet") + "seeds: [1]\n");
+        assertTrue(exp.startsWith("t.yaml: unknown experiment 'mnist-lenet'; known experiments: "), exp);
+        String attack = error(TINY + "seeds: [1]\nattacks: [pgd, cw]\n");
+        assertTrue(attack.startsWith("t.yaml: cell (layer=conv, condition={}, seed=1 of mnist-lenet-conv): "), attack);
+        assertTrue(attack.contains("cw"), attack);
     }
 
     @Test
