@@ -277,13 +277,38 @@ final class Options {
         boolean debug;
     }
 
-    @Parameters(commandDescription = "Train the MNIST experiments on the bundled subset and write a report")
+    @Parameters(commandDescription = "Run the demo study (studies/demo.yaml: MNIST layers on the bundled subset) and write a report")
     static final class Demo {
-        @Parameter(names = "--epochs", description = "epochs per experiment")
-        int epochs = 3;
-
         @Parameter(names = "--runs-dir", description = "where the demo runs go", converter = PathConverter.class)
         Path runsDir = Paths.get("runs", "demo");
+
+        @Parameter(names = "--jobs", description = "cells run at once, each a child process with a share of the cores")
+        int jobs = 1;
+
+        @Parameter(names = "--debug", hidden = true)
+        boolean debug;
+    }
+
+    @Parameters(commandDescription = "A study file's grid of runs: 'study plan FILE' prints the cells and their status, "
+            + "'study run FILE' runs the missing ones (resuming interrupted ones)")
+    static final class StudyCmd {
+        @Parameter(description = "plan|run FILE")
+        List<String> args = new ArrayList<>();
+
+        @Parameter(names = "--runs-dir", description = "the runs folder", converter = PathConverter.class)
+        Path runsDir = Paths.get("runs");
+
+        @Parameter(names = "--jobs", description = "run: cells run at once, each a child process with a share of the cores")
+        int jobs = 1;
+
+        @Parameter(names = "--data-dir", description = "data folder (default $PNN_DATA or ~/.pnn/data)", converter = PathConverter.class)
+        Path dataDir;
+
+        @Parameter(names = "--no-download", description = "never download missing data files")
+        boolean noDownload;
+
+        @Parameter(names = "--checkpoint-minutes", description = "longest stretch of a cell's training between two checkpoints inside an epoch")
+        double checkpointMinutes = 10;
 
         @Parameter(names = "--debug", hidden = true)
         boolean debug;

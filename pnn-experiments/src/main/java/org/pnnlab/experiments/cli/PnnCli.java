@@ -74,11 +74,12 @@ public final class PnnCli {
         Options.BenchLayerCmd benchLayer = new Options.BenchLayerCmd();
         Options.Config config = new Options.Config();
         Options.Resume resume = new Options.Resume();
+        Options.StudyCmd study = new Options.StudyCmd();
         JCommander jc = JCommander.newBuilder().programName("pnn").addObject(global).addCommand("list", list)
                 .addCommand("run", run).addCommand("config", config).addCommand("resume", resume)
                 .addCommand("report", report).addCommand("demo", demo)
                 .addCommand("model", model).addCommand("data", data).addCommand("bench", bench)
-                .addCommand("evaluate", evaluate).addCommand("bench-layer", benchLayer).build();
+                .addCommand("evaluate", evaluate).addCommand("bench-layer", benchLayer).addCommand("study", study).build();
         boolean debug = List.of(args).contains("--debug");
         CliPlugins plugins = null;
         try {
@@ -103,6 +104,7 @@ public final class PnnCli {
                 case "evaluate" -> new EvaluateCommand(out).run(evaluate);
                 case "report" -> report(report);
                 case "demo" -> demo(demo);
+                case "study" -> new StudyCommand(out).run(study);
                 case "model" -> model(model);
                 case "data" -> data(data);
                 case "bench" -> bench(bench);
@@ -291,29 +293,10 @@ public final class PnnCli {
         return 0;
     }
 
+    /** The demo study (bundled from studies/demo.yaml), then the report of its runs folder. */
     private int demo(Options.Demo d) {
-        if (d.epochs < 1) throw new PnnException("--epochs must be at least 1, got " + d.epochs);
-        ExperimentRegistry experiments = ExperimentRegistry.load();
-        List<RunConfig> plan = new ArrayList<>();
-        plan.add(experiments.get("mnist-lenet-conv").preset());
-        RunConfig perturb = experiments.get("mnist-lenet-perturb").preset();
-        plan.add(perturb);
-        if (LayerRegistry.load().contains("lbc")) {
-            plan.add(perturb.withModel(perturb.model().withLayer(org.pnnlab.api.run.LayerChoice.of("lbc"))));
-        } else {
-            out.println("demo: no lbc layer (the Kotlin example plugin); ./pnn copies its jar into plugins/");
-        }
-        Workspace ws = new Workspace(d.runsDir, null, false, Workspace.DEFAULT_CHECKPOINT_EVERY, Progress.auto());
-        for (RunConfig c : plan) {
-            RunConfig demo = c.withData(org.pnnlab.api.run.DataConfig.of("mnist-subset"))
-                    .withOptim(c.optim().withEpochs(d.epochs));
-            Path json = d.runsDir.resolve(demo.experiment()).resolve(demo.runId()).resolve(RunStore.RUN_JSON);
-            if (Files.isRegularFile(json) && RunStore.read(json).status().equals(org.pnnlab.api.run.RunRecord.COMPLETED)) {
-                out.println("already trained: " + json.getParent());
-                continue;
-            }
-            train(demo, ws);
-        }
+        int code = new StudyCommand(out).runDemo(d.runsDir, d.jobs);
+        if (code != 0) return code;
         Path written = ReportCommand.write(d.runsDir, d.runsDir.resolve("report.html"));
         out.println("report: " + written);
         return 0;
