@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,20 +33,8 @@ class StudyCliTest {
             seeds: [1]
             """;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldErr = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = new PnnCli(new PrintStream(out, true, StandardCharsets.UTF_8)).execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(oldErr);
-        }
+    private static CliTest.Result cli(String... args) {
+        return CliTest.cli(args);
     }
 
     private static Path study(Path tmp, String yaml) throws IOException {
@@ -62,7 +47,7 @@ class StudyCliTest {
         return f;
     }
 
-    private static Result run(Path file, Path runs, String... more) {
+    private static CliTest.Result run(Path file, Path runs, String... more) {
         List<String> a = new ArrayList<>(List.of("study", "run", file.toString(), "--runs-dir", runs.toString(),
                 "--no-download"));
         a.addAll(List.of(more));
@@ -80,7 +65,7 @@ class StudyCliTest {
     void planThenRunThenRunAgainStartsNothing(@TempDir Path tmp) throws IOException {
         Path file = study(tmp, GRID);
         Path runs = tmp.resolve("runs");
-        Result plan = cli("study", "plan", file.toString(), "--runs-dir", runs.toString());
+        CliTest.Result plan = cli("study", "plan", file.toString(), "--runs-dir", runs.toString());
         assertEquals(0, plan.code(), plan.err());
         assertTrue(plan.out().contains("study tiny (" + file + "): 2 cells, baseline layer conv"), plan.out());
         assertTrue(plan.out().contains("EXPERIMENT        LAYER         CONDITION  SEED  RUN ID"), plan.out());
@@ -89,7 +74,7 @@ class StudyCliTest {
         assertTrue(plan.out().endsWith("0 of 2 cells done (2 not started)\n"), plan.out());
         assertFalse(Files.exists(runs), "plan writes nothing");
 
-        Result first = run(file, runs);
+        CliTest.Result first = run(file, runs);
         assertEquals(0, first.code(), first.out() + first.err());
         assertTrue(first.out().contains("2 of 2 cells done (2 run now)"), first.out());
         List<Path> folders = runFolders(runs);
@@ -108,7 +93,7 @@ class StudyCliTest {
             assertTrue(s.noneMatch(p -> p.toString().endsWith(".claim")), "claims are released");
         }
 
-        Result second = run(file, runs);
+        CliTest.Result second = run(file, runs);
         assertEquals(0, second.code(), second.err());
         assertTrue(second.out().contains("2 done, 0 to run"), second.out());
         assertTrue(second.out().contains("2 of 2 cells done (0 run now)"), second.out());
@@ -117,12 +102,12 @@ class StudyCliTest {
         for (int i = 0; i < folders.size(); i++) {
             assertEquals(updated.get(i), RunStore.read(folders.get(i).resolve(RunStore.RUN_JSON)).updatedAt());
         }
-        Result planAfter = cli("study", "plan", file.toString(), "--runs-dir", runs.toString());
+        CliTest.Result planAfter = cli("study", "plan", file.toString(), "--runs-dir", runs.toString());
         assertTrue(planAfter.out().endsWith("2 of 2 cells done\n"), planAfter.out());
 
         // two jobs at once (one core each) produce the same runs, timing aside
         Path parallel = tmp.resolve("parallel");
-        Result two = run(file, parallel, "--jobs", "2");
+        CliTest.Result two = run(file, parallel, "--jobs", "2");
         assertEquals(0, two.code(), two.out() + two.err());
         assertTrue(two.out().contains("2 at once (" + Math.max(1, Runtime.getRuntime().availableProcessors() / 2)
                 + " threads each)"), two.out());
@@ -187,10 +172,10 @@ class StudyCliTest {
         assertEquals(RunRecord.RUNNING, killed.status(), "kill -9 leaves the record marked running");
         assertEquals(RunRecord.INTERRUPTED, killed.effectiveStatus());
         assertEquals(RunRecord.COMPLETED, RunStore.read(before.get(1).resolve(RunStore.RUN_JSON)).status());
-        Result plan = cli("study", "plan", file.toString(), "--runs-dir", runs.toString());
+        CliTest.Result plan = cli("study", "plan", file.toString(), "--runs-dir", runs.toString());
         assertTrue(plan.out().endsWith("1 of 2 cells done (1 interrupted)\n"), plan.out());
 
-        Result again = run(file, runs);
+        CliTest.Result again = run(file, runs);
         assertEquals(0, again.code(), again.out() + again.err());
         assertTrue(again.out().contains("resuming: experiment=mnist-lenet-conv, layer=conv"), again.out());
         assertTrue(again.out().contains("2 of 2 cells done (1 run now)"), again.out());
@@ -225,7 +210,7 @@ class StudyCliTest {
         try (Stream<Path> s = Files.list(runs.resolve("mnist-lenet-conv"))) {
             assertTrue(s.noneMatch(f -> f.toString().endsWith(".claim")), "the claim is released");
         }
-        Result again = run(file, runs);
+        CliTest.Result again = run(file, runs);
         assertEquals(0, again.code(), again.out() + again.err());
         assertTrue(again.out().contains("resuming: experiment=mnist-lenet-conv, layer=conv"), again.out());
         List<Path> after = runFolders(runs);
@@ -271,26 +256,26 @@ class StudyCliTest {
                         + "seed=1 of mnist-lenet-conv): data.subset (--subset) must be in (0, 1]"});
         for (String[] c : cases) {
             Path f = study(tmp, "bad.yaml", c[0]);
-            Result r = run(f, runs);
+            CliTest.Result r = run(f, runs);
             assertEquals(2, r.code(), c[1]);
             assertTrue(r.err().startsWith("error: " + f + ": " + c[1]), r.err());
             assertEquals(1, r.err().lines().count(), r.err());
             assertEquals("", r.out(), "nothing started");
             assertFalse(Files.exists(runs), "nothing written");
         }
-        Result zero = run(good, runs, "--jobs", "0");
+        CliTest.Result zero = run(good, runs, "--jobs", "0");
         assertEquals(2, zero.code());
         assertEquals("error: --jobs must be at least 1 (cells run at once), got 0\n", zero.err());
         Path notADir = Files.writeString(tmp.resolve("a-file"), "x");
-        Result unwritable = run(good, notADir.resolve("runs"));
+        CliTest.Result unwritable = run(good, notADir.resolve("runs"));
         assertEquals(2, unwritable.code());
         assertTrue(unwritable.err().startsWith("error: the runs folder " + notADir.resolve("runs") + " is not writable"),
                 unwritable.err());
         assertTrue(unwritable.err().endsWith("choose another with --runs-dir DIR\n"), unwritable.err());
         assertEquals(1, unwritable.err().lines().count());
-        Result missing = run(tmp.resolve("none.yaml"), runs);
+        CliTest.Result missing = run(tmp.resolve("none.yaml"), runs);
         assertEquals("error: study file " + tmp.resolve("none.yaml") + " does not exist\n", missing.err());
-        Result usage = cli("study", "go", good.toString());
+        CliTest.Result usage = cli("study", "go", good.toString());
         assertEquals(2, usage.code());
         assertTrue(usage.err().startsWith("error: usage: pnn study plan FILE | pnn study run FILE"), usage.err());
         assertFalse(Files.exists(runs));
