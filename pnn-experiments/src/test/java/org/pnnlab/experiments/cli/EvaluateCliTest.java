@@ -176,4 +176,26 @@ class EvaluateCliTest {
         assertEquals(0, cli("evaluate", dir.toString(), "--attack", "pgd", "--limit", "4", "--eps", "0.2").code());
         assertEquals(0.05, ((Number) record(dir).robustness("pgd-first").threat().get("step")).doubleValue(), 1e-12);
     }
+
+    @Test
+    void anAttackAddedAsOnePluginClassIsUsedByName(@TempDir Path own) {
+        // uniform-noise is one class and one services line; nothing else names it
+        assertEquals(0, cli("run", "mnist-lenet-conv", "--dataset", "mnist-subset", "--train-limit", "256", "--epochs", "1",
+                "--model-opt", "nfilters=8", "--no-download", "--runs-dir", own.toString()).code());
+        Path dir;
+        try (var s = Files.list(own.resolve("mnist-lenet-conv"))) {
+            dir = s.findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        CliTest.Result r = cli("evaluate", dir.toString(), "--attack", "uniform-noise,pgd", "--limit", "50", "--eps", "0.1");
+        assertEquals(0, r.code(), r.err());
+        RobustnessRecord noise = record(dir).robustness("uniform-noise");
+        RobustnessRecord pgd = record(dir).robustness("pgd-first");
+        assertNotNull(noise);
+        assertEquals(50, noise.evaluated());
+        assertEquals(0.1, ((Number) noise.threat().get("eps")).doubleValue());
+        assertTrue(pgd.accuracy() <= noise.accuracy(), "random noise is no stronger than PGD: " + noise + " vs " + pgd);
+        assertTrue(cli("list").out().contains("uniform-noise"));
+    }
 }
