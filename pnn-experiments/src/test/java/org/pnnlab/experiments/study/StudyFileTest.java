@@ -53,8 +53,7 @@ class StudyFileTest {
     void everyShippedStudyFileExpandsToItsGrid() throws IOException {
         // the demo's lbc arm is the Kotlin example plugin, loaded from plugins/ at run time: present or skipped
         Map<String, Integer> expected = Map.of("demo", LAYERS.contains("lbc") ? 3 : 2, "pnn-fashion", 4 * 3,
-                "convnorm-fashion", 2 * 8 * 3,
-                "cnnf-fashion", 2 * 3);
+                "convnorm-fashion", 2 * 8 * 3, "convnorm-fashion-min", 2 * 4 * 3, "cnnf-fashion", 2 * 3);
         List<Path> files;
         try (Stream<Path> s = Files.list(Paths.get("..", "studies"))) {
             files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
