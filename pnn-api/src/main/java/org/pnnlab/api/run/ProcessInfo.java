@@ -17,7 +17,7 @@ public record ProcessInfo(long pid, String host, @Nullable String processStart) 
     /** This process. */
     public static ProcessInfo current() {
         ProcessHandle self = ProcessHandle.current();
-        return new ProcessInfo(self.pid(), hostName(),
+        return new ProcessInfo(self.pid(), HOST,
                 self.info().startInstant().map(Instant::toString).orElse(null));
     }
 
@@ -26,15 +26,11 @@ public record ProcessInfo(long pid, String host, @Nullable String processStart) 
      * as true so that a run on another machine is never declared dead.
      */
     public boolean maybeAlive() {
-        if (!host.equals(hostName())) return true;
+        if (!host.equals(HOST)) return true;
         Optional<ProcessHandle> p = ProcessHandle.of(pid);
         if (p.isEmpty() || !p.get().isAlive()) return false;
         if (processStart == null) return true;
         return p.get().info().startInstant().map(s -> s.toString().equals(processStart)).orElse(true);
-    }
-
-    private static String hostName() {
-        return HOST;
     }
 
     /** This machine's name, looked up once. */
