@@ -39,7 +39,8 @@ public final class NetworkSpectra {
      */
     public static EpochSpectra measure(ComputationGraph net, InputType... networkInputs) {
         ComputationGraphConfiguration conf = net.getConfiguration();
-        Map<String, InputType> types = conf.getLayerActivationTypes(false, networkInputs);
+        // on a copy: the call may add preprocessors to the configuration it walks
+        Map<String, InputType> types = conf.clone().getLayerActivationTypes(true, networkInputs);
         Map<String, List<String>> inputs = conf.getVertexInputs();
         List<LayerSpectrum> out = new ArrayList<>();
         for (int idx : net.topologicalSortOrder()) {
