@@ -38,7 +38,7 @@ class ExperimentPartsTest {
 
         @Override
         protected void bindParts(Binder binder) {
-            TrainingParts.stepStrategy(binder).setBinding().toInstance((net, config, norm) -> {
+            TrainingParts.stepStrategy(binder).setBinding().toInstance((net, config, norm, terms) -> {
                 StepStrategy standard = new StandardStep(net, 0);
                 return (x, y, iteration) -> {
                     EVENTS.add("step " + iteration);

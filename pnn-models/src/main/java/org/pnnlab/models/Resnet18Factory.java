@@ -1,5 +1,6 @@
 package org.pnnlab.models;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,8 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.pnnlab.api.LayerParams;
 import org.pnnlab.api.LayerRegistry;
 import org.pnnlab.api.ParamSpec;
+import org.pnnlab.api.capability.ConvolutionGeometry;
+import org.pnnlab.models.ocnn.OrthogonalityTarget;
 import org.pnnlab.layers.dl4j.Conv2d;
 
 /**
@@ -101,6 +104,34 @@ public final class Resnet18Factory implements ModelFactory {
         }
         Blocks.head(chain, g, spec.classes());
         return g.build();
+    }
+
+    /**
+     * The reference's terms (spec CONVNORM 3.7): the convolutional distance on conv1 of every BasicBlock at its
+     * stride, the matrix distance on the 1×1 shortcuts of layer2.0–layer4.0; the stem, every conv2 and nothing else.
+     * A layer belongs to a slot when its name is the slot's or starts with the slot's name and an underscore.
+     */
+    @Override
+    public List<OrthogonalityTarget> ocnnTargets(Map<String, ConvolutionGeometry> kernels) {
+        List<OrthogonalityTarget> out = new ArrayList<>();
+        for (int stage = 1; stage <= 4; stage++) {
+            for (int b = 0; b < 2; b++) {
+                String block = "layer" + stage + "_" + b;
+                int stride = stage > 1 && b == 0 ? 2 : 1;
+                String conv1 = inSlot(kernels, block + "_conv1");
+                if (conv1 != null) out.add(new OrthogonalityTarget(conv1, OrthogonalityTarget.Distance.DECONV, stride));
+                String shortcut = stage > 1 && b == 0 ? inSlot(kernels, block + "_shortcut") : null;
+                if (shortcut != null) out.add(new OrthogonalityTarget(shortcut, OrthogonalityTarget.Distance.ORTH, 1));
+            }
+        }
+        return out;
+    }
+
+    private static @org.jspecify.annotations.Nullable String inSlot(Map<String, ConvolutionGeometry> kernels, String slot) {
+        for (String name : kernels.keySet()) {
+            if (name.equals(slot) || name.startsWith(slot + "_")) return name;
+        }
+        return null;
     }
 
     private static void basicBlock(GraphChain chain, String p, int in, int out, int stride) {

@@ -15,18 +15,20 @@ import org.jspecify.annotations.Nullable;
  * @param validationCorrect correct validation predictions, or null without a validation set
  * @param validationTotal validation images, or null without a validation set
  * @param testConfusion the test evaluation's counts by true and predicted class, or null where not recorded
+ * @param spectra the convolution-like layers' largest singular values at the end of the epoch, or null where not
+ *     recorded (networks without such layers, and records written before they existed)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EpochRecord(int epoch, double trainLoss, double testAccuracy, long testCorrect, long testTotal,
                           @Nullable Double legacySmoothedAccuracy, double seconds, @Nullable Double validationAccuracy,
                           @Nullable Long validationCorrect, @Nullable Long validationTotal,
-                          @Nullable ConfusionMatrix testConfusion) {
+                          @Nullable ConfusionMatrix testConfusion, @Nullable EpochSpectra spectra) {
 
     /** An epoch without validation figures. */
     public EpochRecord(int epoch, double trainLoss, double testAccuracy, long testCorrect, long testTotal,
                        @Nullable Double legacySmoothedAccuracy, double seconds) {
         this(epoch, trainLoss, testAccuracy, testCorrect, testTotal, legacySmoothedAccuracy, seconds, null, null, null,
-                null);
+                null, null);
     }
 
     public static EpochRecord of(int epoch, double trainLoss, long testCorrect, long testTotal, double seconds) {
@@ -36,18 +38,24 @@ public record EpochRecord(int epoch, double trainLoss, double testAccuracy, long
 
     public EpochRecord withLegacySmoothedAccuracy(@Nullable Double legacy) {
         return new EpochRecord(epoch, trainLoss, testAccuracy, testCorrect, testTotal, legacy, seconds,
-                validationAccuracy, validationCorrect, validationTotal, testConfusion);
+                validationAccuracy, validationCorrect, validationTotal, testConfusion, spectra);
     }
 
     /** This epoch with its validation result: {@code correct} of {@code total} validation images. */
     public EpochRecord withValidation(long correct, long total) {
         return new EpochRecord(epoch, trainLoss, testAccuracy, testCorrect, testTotal, legacySmoothedAccuracy, seconds,
-                total == 0 ? 0.0 : (double) correct / total, correct, total, testConfusion);
+                total == 0 ? 0.0 : (double) correct / total, correct, total, testConfusion, spectra);
     }
 
     /** This epoch with the test evaluation's confusion matrix. */
     public EpochRecord withTestConfusion(@Nullable ConfusionMatrix confusion) {
         return new EpochRecord(epoch, trainLoss, testAccuracy, testCorrect, testTotal, legacySmoothedAccuracy, seconds,
-                validationAccuracy, validationCorrect, validationTotal, confusion);
+                validationAccuracy, validationCorrect, validationTotal, confusion, spectra);
+    }
+
+    /** This epoch with the layer spectra of its end. */
+    public EpochRecord withSpectra(@Nullable EpochSpectra s) {
+        return new EpochRecord(epoch, trainLoss, testAccuracy, testCorrect, testTotal, legacySmoothedAccuracy, seconds,
+                validationAccuracy, validationCorrect, validationTotal, testConfusion, s);
     }
 }

@@ -25,11 +25,15 @@ import org.pnnlab.api.data.Normalization;
  * @param augmentation training-time augmentation
  * @param normalization the input normalisation; null: the dataset's own
  * @param seed fixes masks, initialisation, data order, conditions and every random draw of training
+ * @param regularisation extra terms of the training loss; absent (null) in records written before it existed,
+ *     which read as {@link RegularisationConfig#NONE}
  */
 public record RunConfig(String experiment, DataConfig data, ModelConfig model, OptimConfig optim,
                         AdversarialTraining adversarial, EvaluationConfig evaluation, Augmentation augmentation,
-                        @Nullable Normalization normalization, long seed) {
+                        @Nullable Normalization normalization, long seed,
+                        @Nullable RegularisationConfig regularisation) {
     public RunConfig {
+        if (regularisation == null) regularisation = RegularisationConfig.NONE;
         Checks.nonNull(experiment, "experiment");
         Checks.nonNull(data, "data");
         Checks.nonNull(model, "model");
@@ -46,7 +50,8 @@ public record RunConfig(String experiment, DataConfig data, ModelConfig model, O
     /** A preset: {@code experiment} on {@code data} with {@code model}, default optimisation, seed 1. */
     public static RunConfig of(String experiment, DataConfig data, ModelConfig model) {
         return new RunConfig(experiment, data, model, OptimConfig.DEFAULTS, AdversarialTraining.NONE,
-                EvaluationConfig.NONE, Augmentation.NONE, null, 1);
+                EvaluationConfig.NONE, Augmentation.NONE, null, 1,
+                RegularisationConfig.NONE);
     }
 
     /** The id of the layer under test. */
@@ -89,38 +94,42 @@ public record RunConfig(String experiment, DataConfig data, ModelConfig model, O
     }
 
     public RunConfig withExperiment(String name) {
-        return new RunConfig(name, data, model, optim, adversarial, evaluation, augmentation, normalization, seed);
+        return new RunConfig(name, data, model, optim, adversarial, evaluation, augmentation, normalization, seed, regularisation);
     }
 
     public RunConfig withData(DataConfig d) {
-        return new RunConfig(experiment, d, model, optim, adversarial, evaluation, augmentation, normalization, seed);
+        return new RunConfig(experiment, d, model, optim, adversarial, evaluation, augmentation, normalization, seed, regularisation);
     }
 
     public RunConfig withModel(ModelConfig m) {
-        return new RunConfig(experiment, data, m, optim, adversarial, evaluation, augmentation, normalization, seed);
+        return new RunConfig(experiment, data, m, optim, adversarial, evaluation, augmentation, normalization, seed, regularisation);
     }
 
     public RunConfig withOptim(OptimConfig o) {
-        return new RunConfig(experiment, data, model, o, adversarial, evaluation, augmentation, normalization, seed);
+        return new RunConfig(experiment, data, model, o, adversarial, evaluation, augmentation, normalization, seed, regularisation);
     }
 
     public RunConfig withAdversarial(AdversarialTraining a) {
-        return new RunConfig(experiment, data, model, optim, a, evaluation, augmentation, normalization, seed);
+        return new RunConfig(experiment, data, model, optim, a, evaluation, augmentation, normalization, seed, regularisation);
     }
 
     public RunConfig withEvaluation(EvaluationConfig e) {
-        return new RunConfig(experiment, data, model, optim, adversarial, e, augmentation, normalization, seed);
+        return new RunConfig(experiment, data, model, optim, adversarial, e, augmentation, normalization, seed, regularisation);
     }
 
     public RunConfig withAugmentation(Augmentation a) {
-        return new RunConfig(experiment, data, model, optim, adversarial, evaluation, a, normalization, seed);
+        return new RunConfig(experiment, data, model, optim, adversarial, evaluation, a, normalization, seed, regularisation);
     }
 
     public RunConfig withNormalization(@Nullable Normalization n) {
-        return new RunConfig(experiment, data, model, optim, adversarial, evaluation, augmentation, n, seed);
+        return new RunConfig(experiment, data, model, optim, adversarial, evaluation, augmentation, n, seed, regularisation);
+    }
+
+    public RunConfig withRegularisation(RegularisationConfig r) {
+        return new RunConfig(experiment, data, model, optim, adversarial, evaluation, augmentation, normalization, seed, r);
     }
 
     public RunConfig withSeed(long s) {
-        return new RunConfig(experiment, data, model, optim, adversarial, evaluation, augmentation, normalization, s);
+        return new RunConfig(experiment, data, model, optim, adversarial, evaluation, augmentation, normalization, s, regularisation);
     }
 }

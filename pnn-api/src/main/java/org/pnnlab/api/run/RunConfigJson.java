@@ -81,10 +81,12 @@ public final class RunConfigJson {
         return parse(tree.toString(), source);
     }
 
-    /** Canonical JSON (sorted keys, no indentation) of everything but the seed. */
+    /** Canonical JSON (sorted keys, no indentation) of everything but the seed (and of no regularisation when off). */
     static String canonicalWithoutSeed(RunConfig config) {
         ObjectNode tree = CANONICAL.valueToTree(config);
         tree.remove("seed");
+        // an unregularised run keeps the id it had before the setting existed
+        if (config.regularisation().isOff()) tree.remove("regularisation");
         try {
             return CANONICAL.writeValueAsString(CANONICAL.treeToValue(tree, Object.class));
         } catch (JsonProcessingException e) {

@@ -127,6 +127,17 @@ public record RunRecord(int schemaVersion, String runId, String status, RunConfi
                 wallTime, startedAt, Instant.now().toString(), finishedAt, robustness);
     }
 
+    /** This record with its last epoch replaced by {@code e} (the same epoch with more measurements). */
+    public RunRecord withLastEpoch(EpochRecord e) {
+        if (epochs.isEmpty() || epochs.get(epochs.size() - 1).epoch() != e.epoch()) {
+            throw new IllegalArgumentException("epoch " + e.epoch() + " is not the record's last epoch");
+        }
+        List<EpochRecord> list = new ArrayList<>(epochs);
+        list.set(list.size() - 1, e);
+        return new RunRecord(schemaVersion, runId, status, config, facts, environment, process, list, finalMetrics,
+                wallTimeSeconds, startedAt, Instant.now().toString(), finishedAt, robustness);
+    }
+
     /**
      * This record running again in this process (a resumed run) from a checkpoint that had finished
      * {@code doneEpochs} after {@code wallTime} seconds of work.

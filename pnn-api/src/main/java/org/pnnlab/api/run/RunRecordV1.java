@@ -73,7 +73,7 @@ final class RunRecordV1 {
             }
             Augmentation aug = "crop_flip".equals(text(c, "augmentation", "none")) ? Augmentation.CROP_FLIP : Augmentation.NONE;
             RunConfig config = new RunConfig(text(tree, "experiment", "unknown"), data, model, optim, adv, eval, aug, norm,
-                    tree.path("seed").asLong(c.path("seed").asLong(1)));
+                    tree.path("seed").asLong(c.path("seed").asLong(1)), RegularisationConfig.NONE);
             RunFacts facts = new RunFacts(tree.path("parameterCount").asLong(), tree.path("fixedParameterCount").asLong(),
                     (int) num(cond, "trainImages", num(c, "trainImages", 0)), (int) num(cond, "validationImages", 0),
                     (int) num(c, "testImages", 0), (int) num(c, "iterationsPerEpoch", 0), (int) num(cond, "noisyLabels", 0),

@@ -140,6 +140,9 @@ final class Options {
         @Parameter(names = "--grad-clip", description = "clip the global gradient L2 norm to this value (0 = off)")
         Double gradClip;
 
+        @Parameter(names = "--ocnn", description = "OCNN orthogonality regulariser: add LAMBDA times the kernels' orthogonality distance to the loss (0 = off). ResNet-18: the reference's terms (conv1 of every block at its stride, the 1x1 shortcuts of layer2.0-layer4.0); other models: every kxk convolution at its stride (1x1 ones by their matrix distance)")
+        Double ocnn;
+
         @Parameter(names = "--drop-last", description = "drop the last incomplete batch of each epoch (true/false)", arity = 1)
         Boolean dropLast;
 
@@ -209,6 +212,15 @@ final class Options {
 
         @Parameter(names = "--no-download", description = "never download missing data files")
         boolean noDownload;
+
+        @Parameter(names = "--debug", hidden = true)
+        boolean debug;
+    }
+
+    @Parameters(commandDescription = "Print the layer spectra recorded in a run: per epoch, the largest singular values of every convolution-like layer (pnn spectrum RUN_DIR)")
+    static final class Spectrum {
+        @Parameter(description = "RUN_DIR", required = true)
+        List<String> dir = new ArrayList<>();
 
         @Parameter(names = "--debug", hidden = true)
         boolean debug;

@@ -75,11 +75,13 @@ public final class PnnCli {
         Options.Config config = new Options.Config();
         Options.Resume resume = new Options.Resume();
         Options.StudyCmd study = new Options.StudyCmd();
+        Options.Spectrum spectrum = new Options.Spectrum();
         JCommander jc = JCommander.newBuilder().programName("pnn").addObject(global).addCommand("list", list)
                 .addCommand("run", run).addCommand("config", config).addCommand("resume", resume)
                 .addCommand("report", report).addCommand("demo", demo)
                 .addCommand("model", model).addCommand("data", data).addCommand("bench", bench)
-                .addCommand("evaluate", evaluate).addCommand("bench-layer", benchLayer).addCommand("study", study).build();
+                .addCommand("evaluate", evaluate).addCommand("bench-layer", benchLayer).addCommand("study", study)
+                .addCommand("spectrum", spectrum).build();
         boolean debug = List.of(args).contains("--debug");
         CliPlugins plugins = null;
         try {
@@ -105,6 +107,7 @@ public final class PnnCli {
                 case "report" -> report(report);
                 case "demo" -> demo(demo);
                 case "study" -> new StudyCommand(out).run(study);
+                case "spectrum" -> new SpectrumCommand(out).run(spectrum);
                 case "model" -> model(model);
                 case "data" -> data(data);
                 case "bench" -> bench(bench);

@@ -35,6 +35,7 @@ final class RunFlags {
         c = c.withAdversarial(adversarial(c.adversarial(), r));
         c = c.withEvaluation(evaluation(c.evaluation(), c.adversarial(), r));
         if (r.augmentation != null) c = c.withAugmentation(Augmentation.parse(r.augmentation));
+        if (r.ocnn != null) c = c.withRegularisation(c.regularisation().withOcnn(r.ocnn));
         return c;
     }
 

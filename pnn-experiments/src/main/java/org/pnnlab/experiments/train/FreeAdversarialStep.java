@@ -33,10 +33,18 @@ public final class FreeAdversarialStep implements StepStrategy {
     private final double eps;
     private final double alpha;
     private final int repeats;
+    private final LossTerms terms;
     private INDArray lastDelta;
 
     public FreeAdversarialStep(ComputationGraph net, AdversarialTraining.Free a, Normalization normalization) {
+        this(net, a, normalization, LossTerms.NONE);
+    }
+
+    /** With extra loss terms, added to every replay's parameter gradient (not to the perturbation's). */
+    public FreeAdversarialStep(ComputationGraph net, AdversarialTraining.Free a, Normalization normalization,
+                               LossTerms terms) {
         this.net = net;
+        this.terms = terms;
         this.runner = new GraphRunner(net);
         this.pixels = new PixelSpaceTarget(new GraphTarget(net), normalization);
         this.eps = a.eps();
@@ -63,6 +71,7 @@ public final class FreeAdversarialStep implements StepStrategy {
             INDArray sign = Transforms.sign(dx.mul(mask), false).castTo(delta.dataType());
             delta.addi(sign.muli(alpha));
             Transforms.min(Transforms.max(delta, -eps, false), eps, false);
+            lossSum += terms.addTo(net, (int) b);
             GradientStep.applyUpdate(net, (int) b);
         }
         lastDelta = delta;

@@ -33,10 +33,18 @@ public final class PgdAdversarialStep implements StepStrategy {
     private final PixelSpaceTarget attackTarget;
     private final Pgd pgd;
     private final GradientStep update;
+    private final LossTerms terms;
 
     public PgdAdversarialStep(ComputationGraph net, AdversarialTraining.Pgd settings, double gradClip,
                               Normalization normalization, long seed) {
+        this(net, settings, gradClip, normalization, seed, LossTerms.NONE);
+    }
+
+    /** With extra loss terms, added to the parameter gradient before clipping and the update. */
+    public PgdAdversarialStep(ComputationGraph net, AdversarialTraining.Pgd settings, double gradClip,
+                              Normalization normalization, long seed, LossTerms terms) {
         this.net = net;
+        this.terms = terms;
         this.settings = settings;
         this.seed = seed;
         this.objective = Capabilities.find(net, AdversarialObjective.class);
@@ -71,6 +79,7 @@ public final class PgdAdversarialStep implements StepStrategy {
         if (objective != null) {
             double loss = objective.adversarialObjective(x, adv, yOneHot, new AdversarialObjective.Weights(
                     settings.cleanWeight(), settings.mseWeight(), settings.clean()));
+            loss += terms.addTo(net, 1);
             update.apply(1); // the objective's gradient is already a mean
             return loss;
         }
@@ -88,7 +97,7 @@ public final class PgdAdversarialStep implements StepStrategy {
         net.setLabels(labels);
         net.setLayerMaskArrays(null, mask == null ? null : new INDArray[] {mask});
         net.computeGradientAndScore();
-        double loss = net.score();
+        double loss = net.score() + terms.addTo(net, (int) inputs.size(0));
         net.clearLayerMaskArrays();
         update.apply((int) inputs.size(0)); // DL4J's gradients are sums; its updater divides by the batch
         return loss;

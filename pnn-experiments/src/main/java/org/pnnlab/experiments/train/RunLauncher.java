@@ -68,6 +68,13 @@ public final class RunLauncher {
         }
         int batches = data.batchesPerEpoch(c.optim());
         ComputationGraph net = builder.build(c, data.shape(), data.classes(), batches);
+        LossTerms terms;
+        try {
+            terms = LossTerms.forRun(net, c); // a term that cannot apply stops the run before anything is written
+        } catch (RuntimeException e) {
+            deleteEmpty(runDir);
+            throw e;
+        }
         ParamCounts counts = ParamCounts.of(net);
         LOG.info("model {}: {} trainable parameters, {} fixed values, {} statistics", c.model().name(),
                 String.format(Locale.ROOT, "%,d", counts.trainable()), String.format(Locale.ROOT, "%,d", counts.fixed()),
@@ -77,7 +84,7 @@ public final class RunLauncher {
                 data.applied().noisyLabels(), data.applied().noisyValidationLabels());
         RunRecord record = RunRecord.start(c, runDir.getFileName().toString(), facts, Environment.probe());
         LOG.info("run folder {}", runDir);
-        return train(runDir, record, net, data, Position.START, workspace);
+        return train(runDir, record, net, terms, data, Position.START, workspace);
     }
 
     /**
@@ -111,20 +118,21 @@ public final class RunLauncher {
         }
         RunConfig c = resolver.resolve(rec.config());
         ComputationGraph net = cp.loadNetwork(runDir);
+        LossTerms terms = LossTerms.forRun(net, c);
         TrainingData data = TrainingData.load(c, workspace);
         LOG.info("resuming {} at epoch {}, batch {} (iteration {})", runDir, cp.position().epoch(), cp.position().batch(),
                 cp.position().iteration());
-        return train(runDir, rec.resumed(cp.epochs(), cp.wallTimeSeconds()), net, data, cp.position(), workspace);
+        return train(runDir, rec.resumed(cp.epochs(), cp.wallTimeSeconds()), net, terms, data, cp.position(), workspace);
     }
 
-    private Path train(Path runDir, RunRecord record, ComputationGraph net, TrainingData data, Position from,
-                       Workspace workspace) {
+    private Path train(Path runDir, RunRecord record, ComputationGraph net, LossTerms terms, TrainingData data,
+                       Position from, Workspace workspace) {
         RunConfig c = record.config();
         try (RunJournal journal = new RunJournal(runDir.resolve(RunStore.RUN_JSON), record)) {
             RunContext run = new RunContext(c, net, data, runDir, journal, workspace);
             try {
-                StepStrategy step = stepFactory.isPresent() ? stepFactory.get().create(net, c, data.normalization())
-                        : StepStrategy.standard(net, c, data.normalization());
+                StepStrategy step = stepFactory.isPresent() ? stepFactory.get().create(net, c, data.normalization(), terms)
+                        : StepStrategy.standard(net, c, data.normalization(), terms);
                 List<TrainListener> listeners = new ArrayList<>(StandardListeners.of(attacks));
                 listeners.addAll(extraListeners);
                 new TrainLoop(step, listeners).run(run, from);

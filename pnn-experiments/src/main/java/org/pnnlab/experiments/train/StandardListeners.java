@@ -4,7 +4,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.pnnlab.api.PnnException;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.pnnlab.api.run.EpochRecord;
+import org.pnnlab.api.run.EpochSpectra;
+import org.pnnlab.models.spectra.LocalLipschitz;
+import org.pnnlab.models.spectra.NetworkSpectra;
 import org.pnnlab.api.run.RobustnessRecord;
 import org.pnnlab.api.run.RunConfig;
 import org.pnnlab.experiments.Progress;
@@ -16,10 +22,10 @@ public final class StandardListeners {
     private StandardListeners() {
     }
 
-    /** Progress, divergence check, run record, checkpoints, robustness after training. */
+    /** Progress, divergence check, run record, layer spectra, checkpoints, robustness after training. */
     static List<TrainListener> of(AttackRegistry attacks) {
-        return List.of(new ProgressDisplay(), new DivergenceCheck(), new EpochRecorder(), new Checkpointer(),
-                new RobustnessAfterTraining(attacks));
+        return List.of(new ProgressDisplay(), new DivergenceCheck(), new EpochRecorder(), new SpectraRecorder(),
+                new Checkpointer(), new RobustnessAfterTraining(attacks));
     }
 
     /** A progress bar per epoch (log lines when not on a terminal). */
@@ -71,6 +77,39 @@ public final class StandardListeners {
         @Override
         public void onEpochEnd(RunContext run, EpochRecord e, Position next) {
             run.journal().update(r -> r.withEpoch(e, run.journal().wallTime()));
+        }
+    }
+
+    /**
+     * Adds the layer spectra ({@link NetworkSpectra}) of the model at the end of every epoch to that epoch's record,
+     * and after the last epoch the empirical local Lipschitz estimate on the first {@value #LOCAL_IMAGES} test images.
+     * Networks without convolution-like layers get nothing.
+     */
+    static final class SpectraRecorder implements TrainListener {
+        static final int LOCAL_IMAGES = 1000;
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SpectraRecorder.class);
+
+        @Override
+        public void onEpochEnd(RunContext run, EpochRecord e, Position next) {
+            long t0 = System.nanoTime();
+            int[] s = run.data().shape();
+            EpochSpectra spectra = NetworkSpectra.measure(run.net(), InputType.convolutional(s[1], s[2], s[0]));
+            if (spectra.layers().isEmpty()) return;
+            double spectraSeconds = (System.nanoTime() - t0) / 1e9;
+            boolean last = e.epoch() == run.config().optim().epochs();
+            if (last) {
+                long n = Math.min(LOCAL_IMAGES, run.data().testX().size(0));
+                INDArray x = run.data().testX().get(NDArrayIndex.interval(0, n), NDArrayIndex.all()).reshape(n, s[0], s[1], s[2]);
+                INDArray y = run.data().test().labelsOneHot().get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
+                double local = LocalLipschitz.meanMarginGradientNorm(run.net(), x, y, run.config().optim().batchSize());
+                spectra = spectra.withLocalLipschitz(local, (int) n);
+            }
+            EpochSpectra done = spectra;
+            run.journal().update(r -> r.withLastEpoch(r.epochs().get(r.epochs().size() - 1).withSpectra(done)));
+            LOG.info(String.format(Locale.ROOT, "layer spectra: product of sigma_max %.4g (%.2fs)%s", done.productOfNorms(),
+                    spectraSeconds, done.localLipschitz() == null ? "" : String.format(Locale.ROOT,
+                            "; local Lipschitz estimate %.4g (%.2fs, once per run)", done.localLipschitz(),
+                            (System.nanoTime() - t0) / 1e9 - spectraSeconds)));
         }
     }
 

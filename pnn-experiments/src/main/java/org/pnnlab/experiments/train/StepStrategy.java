@@ -21,19 +21,27 @@ public interface StepStrategy {
      */
     double fit(INDArray x, INDArray yOneHot, long iteration);
 
-    /** Makes the step of a run. */
+    /** Makes the step of a run; the step adds the run's extra loss terms to its loss and gradient. */
     @FunctionalInterface
     interface Factory {
-        StepStrategy create(ComputationGraph net, RunConfig config, Normalization normalization);
+        StepStrategy create(ComputationGraph net, RunConfig config, Normalization normalization, LossTerms terms);
     }
 
-    /** The strategy of the run's adversarial training: standard, PGD adversarial or free adversarial. */
+    /** The strategy of the run's adversarial training without extra loss terms. */
     static StepStrategy standard(ComputationGraph net, RunConfig config, Normalization normalization) {
+        return standard(net, config, normalization, LossTerms.NONE);
+    }
+
+    /**
+     * The strategy of the run's adversarial training (standard, PGD adversarial or free adversarial), each adding
+     * {@code terms} after its backward pass.
+     */
+    static StepStrategy standard(ComputationGraph net, RunConfig config, Normalization normalization, LossTerms terms) {
         AdversarialTraining a = config.adversarial();
         if (a instanceof AdversarialTraining.Pgd pgd) {
-            return new PgdAdversarialStep(net, pgd, config.optim().gradClip(), normalization, config.seed());
+            return new PgdAdversarialStep(net, pgd, config.optim().gradClip(), normalization, config.seed(), terms);
         }
-        if (a instanceof AdversarialTraining.Free free) return new FreeAdversarialStep(net, free, normalization);
-        return new StandardStep(net, config.optim().gradClip());
+        if (a instanceof AdversarialTraining.Free free) return new FreeAdversarialStep(net, free, normalization, terms);
+        return new StandardStep(net, config.optim().gradClip(), terms);
     }
 }

@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.pnnlab.api.PnnException;
+import org.pnnlab.api.capability.ChannelScale;
 
 /**
  * Runtime of {@link BatchNorm}. Training mode works on the centred input xc = x − μ (kept from the forward to the
@@ -31,7 +32,7 @@ import org.pnnlab.api.PnnException;
  * layers only read it): a 0/1 step mask times the incoming gradient. Passes over the activation: forward sum, centre,
  * Σxc², scale, shift, activation; backward relu', Σg, Σg·xc, and four for dx.
  */
-public class BatchNormLayer extends BaseLayer<BatchNorm> {
+public class BatchNormLayer extends BaseLayer<BatchNorm> implements ChannelScale {
     // per-channel vectors kept (outside any workspace) from the forward to the backward pass
     private @Nullable INDArray cachedMean;    // the mean that normalised (batch or running)
     private @Nullable INDArray cachedInvStd;
@@ -170,6 +171,12 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> {
         grad.setGradientFor(BatchNorm.MEAN, gradientViews.get(BatchNorm.MEAN));
         grad.setGradientFor(BatchNorm.VAR, gradientViews.get(BatchNorm.VAR));
         return new Pair<>(grad, dx);
+    }
+
+    /** γ/√(running variance + ε): the per-channel factor of evaluation mode. */
+    @Override
+    public INDArray inferenceScale() {
+        return gamma().mul(Transforms.pow(getParam(BatchNorm.VAR).add(layerConf().getEps()), -0.5, false));
     }
 
     private INDArray gamma() {

@@ -27,6 +27,9 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.pnnlab.api.PnnException;
+import org.pnnlab.api.capability.ConvolutionGeometry;
+import org.pnnlab.api.capability.LinearConvolution;
+import org.pnnlab.api.capability.TrainableKernel;
 
 /**
  * A 2D convolution (NCHW, no groups, dilation 1) that calls libnd4j's {@code conv2d} and {@code conv2d_bp}
@@ -179,8 +182,8 @@ public class Conv2d extends FeedForwardLayer {
         }
     }
 
-    /** Runtime of {@link Conv2d}. */
-    public static class Runtime extends BaseLayer<Conv2d> {
+    /** Runtime of {@link Conv2d}: its kernel is the weight, for the layer spectra and kernel regularisers. */
+    public static class Runtime extends BaseLayer<Conv2d> implements LinearConvolution, TrainableKernel {
         public Runtime(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
         }
@@ -223,6 +226,27 @@ public class Conv2d extends FeedForwardLayer {
             g.setGradientFor(WEIGHT, gradientViews.get(WEIGHT));
             if (c.hasBias) g.setGradientFor(BIAS, gradientViews.get(BIAS));
             return new Pair<>(g, dx);
+        }
+
+        @Override
+        public ConvolutionGeometry geometry() {
+            Conv2d c = layerConf();
+            return new ConvolutionGeometry(c.getNIn(), c.getNOut(), c.kernel, c.stride, c.padding);
+        }
+
+        @Override
+        public INDArray inferenceKernel() {
+            return getParam(WEIGHT);
+        }
+
+        @Override
+        public INDArray kernelParameter() {
+            return getParam(WEIGHT);
+        }
+
+        @Override
+        public INDArray kernelGradient() {
+            return gradientViews.get(WEIGHT);
         }
 
         @Override

@@ -16,6 +16,9 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.pnnlab.api.PnnException;
+import org.pnnlab.api.capability.ConvolutionGeometry;
+import org.pnnlab.api.capability.LinearConvolution;
+import org.pnnlab.api.capability.TrainableKernel;
 
 /**
  * Runtime of {@link ConvNorm}: libnd4j's {@code conv2d}/{@code conv2d_bp} (oneDNN) for the full convolution,
@@ -23,7 +26,7 @@ import org.pnnlab.api.PnnException;
  * libnd4j's {@code depthwise_conv2d}/{@code _bp} for the affine kernel. The normaliser used in a forward pass
  * and the normalised maps (the affine kernel's input) are kept for the backward pass.
  */
-public class ConvNormLayer extends BaseLayer<ConvNorm> {
+public class ConvNormLayer extends BaseLayer<ConvNorm> implements LinearConvolution, TrainableKernel {
     private SpectralFilter filter;
     private SpectralFilter.Plan forwardPlan;  // whole grid -> kept (cropped, strided) positions
     private SpectralFilter.Plan backwardPlan; // kept positions -> whole grid
@@ -238,6 +241,104 @@ public class ConvNormLayer extends BaseLayer<ConvNorm> {
         g.setGradientFor(ConvNorm.RUNNING_V, gv);
         g.setGradientFor(ConvNorm.COUNTER, gc);
         return new Pair<>(g, dx);
+    }
+
+    @Override
+    public ConvolutionGeometry geometry() {
+        ConvNorm c = layerConf();
+        return new ConvolutionGeometry(c.getNIn(), c.getNOut(), c.getKernel(), c.getStride(), c.getPadding());
+    }
+
+    /** None: the layer's linear map is the convolution, the normaliser and the affine kernel together. */
+    @Override
+    public INDArray inferenceKernel() {
+        return null;
+    }
+
+    /**
+     * The whole operator of evaluation mode without its biases: the convolution (full, or 1x1 at the stride), the
+     * running normaliser with the crop and stride, then the affine kernel r; {@code x [N, I, H, W]} at the layer's
+     * input size.
+     */
+    @Override
+    public INDArray applyLinear(INDArray x) {
+        ConvNorm c = layerConf();
+        x = x.castTo(dataType);
+        c.checkSize(x.size(2), x.size(3));
+        long n = x.size(0);
+        long o = c.getNOut();
+        INDArray v = getParam(ConvNorm.RUNNING_V);
+        long ho = c.croppedSize(c.getHeight());
+        long wo = c.croppedSize(c.getWidth());
+        INDArray normalised;
+        if (c.getKernel() == 1) {
+            normalised = convWithoutBias(x, Nd4j.createUninitialized(dataType, n, o, ho, wo));
+            ChannelOps.scale(normalised, v.reshape(o), normalised);
+        } else {
+            plan();
+            INDArray y = convWithoutBias(x, Nd4j.createUninitialized(dataType, n, o, c.gridH(), c.gridW()));
+            normalised = filter.apply(forwardPlan, y.reshape('c', n * o, c.gridH(), c.gridW()), v, n)
+                    .reshape('c', n, o, ho, wo);
+        }
+        if (!c.isAffine()) return normalised;
+        INDArray out = Nd4j.createUninitialized(dataType, n, o, c.outputSize(c.getHeight()), c.outputSize(c.getWidth()));
+        Nd4j.exec(DynamicCustomOp.builder("depthwise_conv2d")
+                .addInputs(normalised, affineWeight(getParam(ConvNorm.AFFINE_WEIGHT)), Nd4j.zeros(dataType, o))
+                .addOutputs(out).addIntegerArguments(affineArgs()).build());
+        return out;
+    }
+
+    /** The adjoint of {@link #applyLinear}: the same stages backwards (the normaliser's filter is self-adjoint). */
+    @Override
+    public INDArray applyAdjoint(INDArray g, long inputHeight, long inputWidth) {
+        ConvNorm c = layerConf();
+        c.checkSize(inputHeight, inputWidth);
+        g = g.castTo(dataType).dup('c');
+        long n = g.size(0);
+        long o = c.getNOut();
+        INDArray v = getParam(ConvNorm.RUNNING_V);
+        long ho = c.croppedSize(c.getHeight());
+        long wo = c.croppedSize(c.getWidth());
+        INDArray dNormalised = g;
+        if (c.isAffine()) {
+            dNormalised = Nd4j.createUninitialized(dataType, n, o, ho, wo);
+            INDArray r = getParam(ConvNorm.AFFINE_WEIGHT);
+            INDArray grk = Nd4j.createUninitialized(dataType, r.size(2), r.size(3), o, 1);
+            Nd4j.exec(DynamicCustomOp.builder("depthwise_conv2d_bp")
+                    .addInputs(Nd4j.zeros(dataType, n, o, ho, wo), affineWeight(r), Nd4j.zeros(dataType, o), g)
+                    .addOutputs(dNormalised, grk, Nd4j.createUninitialized(dataType, o))
+                    .addIntegerArguments(affineArgs()).build());
+        }
+        INDArray dy;
+        if (c.getKernel() == 1) {
+            dy = ChannelOps.scale(dNormalised, v.reshape(o), Nd4j.createUninitialized(dataType, dNormalised.shape()));
+        } else {
+            plan();
+            dy = filter.apply(backwardPlan, dNormalised.reshape('c', n * o, ho, wo), v, n)
+                    .reshape('c', n, o, c.gridH(), c.gridW());
+        }
+        INDArray w = getParam(ConvNorm.WEIGHT);
+        INDArray dx = Nd4j.createUninitialized(dataType, n, c.getNIn(), inputHeight, inputWidth);
+        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                .addInputs(Nd4j.zeros(dataType, n, c.getNIn(), inputHeight, inputWidth), w, dy)
+                .addOutputs(dx, Nd4j.createUninitialized(dataType, w.shape())).addIntegerArguments(convArgs()).build());
+        return dx;
+    }
+
+    @Override
+    public INDArray kernelParameter() {
+        return getParam(ConvNorm.WEIGHT);
+    }
+
+    @Override
+    public INDArray kernelGradient() {
+        return gradientViews.get(ConvNorm.WEIGHT);
+    }
+
+    private INDArray convWithoutBias(INDArray x, INDArray y) {
+        Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(x, getParam(ConvNorm.WEIGHT)).addOutputs(y)
+                .addIntegerArguments(convArgs()).build());
+        return y;
     }
 
     /** The normaliser used by the last forward pass (for inspection), or null. */
