@@ -59,4 +59,23 @@ final class Ops {
                     + Arrays.toString(expected.shape()));
         }
     }
+
+    /** The positions of the non-zero entries of a vector (a per-sample flag array), ascending. */
+    static int[] nonZero(INDArray flags) {
+        double[] v = flags.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
+        int count = 0;
+        for (double f : v) if (f != 0) count++;
+        int[] out = new int[count];
+        for (int i = 0, j = 0; i < v.length; i++) if (v[i] != 0) out[j++] = i;
+        return out;
+    }
+
+    /** The rows {@code idx} of a batch {@code [N, ...]}, as a new C-ordered array {@code [idx.length, ...]}. */
+    static INDArray rows(INDArray a, int[] idx) {
+        long n = a.size(0);
+        INDArray flat = a.dup('c').reshape('c', n, a.length() / n);
+        long[] shape = a.shape().clone();
+        shape[0] = idx.length;
+        return Nd4j.pullRows(flat, 1, idx).reshape('c', shape);
+    }
 }
