@@ -45,7 +45,8 @@ public final class Apgd implements FoolingAttack {
      * @param iterations iterations of every run (AutoAttack: 100)
      * @param restarts runs per target rank (AutoAttack: 1)
      * @param loss the loss maximised
-     * @param targetClasses APGD-T: the target ranks are 2 … targetClasses + 1 (AutoAttack: 9); else unused
+     * @param targetClasses APGD-T: the target ranks are 2 … targetClasses + 1 (AutoAttack: 9), at most one fewer
+     *     than the model's classes; else unused
      * @param rho the oscillation threshold of condition 1 (0.75)
      */
     public record Settings(ThreatNorm norm, double eps, int iterations, int restarts, ApgdLoss loss, int targetClasses,
@@ -217,7 +218,9 @@ public final class Apgd implements FoolingAttack {
         settings.loss().requireClasses(classes);
         INDArray robust = correct(target.logits(xc), y);
         INDArray adversarial = flat(xc).dup();
-        int[] ranks = settings.loss() == ApgdLoss.TARGETED_DLR ? ranks(settings.targetClasses()) : new int[] {0};
+        // APGD-T: ranks 2 … targetClasses + 1, at most every class other than the first
+        int[] ranks = settings.loss() == ApgdLoss.TARGETED_DLR ? ranks(Math.min(settings.targetClasses(), classes - 1))
+                : new int[] {0};
         int run = 0;
         for (int rank : ranks) {
             for (int restart = 0; restart < settings.restarts(); restart++, run++) {
@@ -227,10 +230,6 @@ public final class Apgd implements FoolingAttack {
                 INDArray ys = Ops.rows(y, idx);
                 INDArray targets = null;
                 if (rank > 0) {
-                    if (rank > classes) {
-                        throw new PnnException("APGD-T target rank " + rank + " needs at least " + rank + " classes, the "
-                                + "model has " + classes + "; use at most " + (classes - 1) + " target classes");
-                    }
                     targets = CrossEntropy.oneHot(ApgdLoss.Ranking.classAtRank(target.logits(xs), rank), classes,
                             x.dataType());
                 }

@@ -78,4 +78,9 @@ final class Ops {
         shape[0] = idx.length;
         return Nd4j.pullRows(flat, 1, idx).reshape('c', shape);
     }
+
+    /** {@code a[idx[i]] := rows[i]} for a matrix {@code a} {@code [N, D]} and {@code rows} {@code [idx.length, D]}. */
+    static void putRows(INDArray a, int[] idx, INDArray rows) {
+        for (int i = 0; i < idx.length; i++) a.putRow(idx[i], rows.getRow(i));
+    }
 }
