@@ -35,7 +35,7 @@ public interface AttackTarget {
      *
      * @param x a batch in the model's input shape
      * @param logitsGradient given the logits {@code [N, classes]}, returns {@code ∂L/∂logits} of the same shape
-     *     ({@code L} summed over the batch)
+     *     ({@code L} summed over the batch); called exactly once, with the logits returned
      */
     default LogitsAndGradient backprop(INDArray x, UnaryOperator<INDArray> logitsGradient) {
         // through the cross-entropy gradient softmax(z) − t with targets t = softmax(z) − G: its rows sum to 1, and
