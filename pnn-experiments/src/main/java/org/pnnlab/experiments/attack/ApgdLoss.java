@@ -111,7 +111,8 @@ public enum ApgdLoss {
 
         /**
          * One-hot rows {@code [N, K]} of the classes with the largest, second largest, … logit ({@code count} of
-         * them), by repeated argmax with the classes already taken pushed to the bottom.
+         * them), by repeated argmax with the classes already taken pushed to the bottom (to −Float.MAX_VALUE, finite
+         * in float32 too: an infinity there would turn the products with 0 into NaN).
          */
         static INDArray[] topOneHots(INDArray z, int count) {
             int classes = (int) z.size(1);
@@ -120,7 +121,7 @@ public enum ApgdLoss {
             for (int r = 0; r < count; r++) {
                 INDArray oh = CrossEntropy.oneHot(work.argMax(1), classes, z.dataType());
                 out[r] = oh;
-                if (r + 1 < count) work.muli(oh.rsub(1.0)).addi(oh.mul(-Double.MAX_VALUE));
+                if (r + 1 < count) work.muli(oh.rsub(1.0)).addi(oh.mul(-Float.MAX_VALUE));
             }
             return out;
         }

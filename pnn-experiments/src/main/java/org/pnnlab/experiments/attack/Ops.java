@@ -73,7 +73,8 @@ final class Ops {
     /** The rows {@code idx} of a batch {@code [N, ...]}, as a new C-ordered array {@code [idx.length, ...]}. */
     static INDArray rows(INDArray a, int[] idx) {
         long n = a.size(0);
-        INDArray flat = a.dup('c').reshape('c', n, a.length() / n);
+        INDArray src = a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
+        INDArray flat = src.reshape('c', n, a.length() / n);
         long[] shape = a.shape().clone();
         shape[0] = idx.length;
         return Nd4j.pullRows(flat, 1, idx).reshape('c', shape);

@@ -155,7 +155,7 @@ public final class SquareAttack implements FoolingAttack {
     static INDArray margins(INDArray logits, INDArray labelsOneHot) {
         INDArray y = labelsOneHot.castTo(logits.dataType());
         INDArray zy = logits.mul(y).sum(1);
-        INDArray others = logits.mul(y.rsub(1.0)).addi(y.mul(-Double.MAX_VALUE)).max(1);
+        INDArray others = logits.mul(y.rsub(1.0)).addi(y.mul(-Float.MAX_VALUE)).max(1);
         return zy.subi(others);
     }
 

@@ -64,4 +64,16 @@ class AutoAttackTest {
         assertTrue(o.adversarial().minNumber().doubleValue() >= 0 && o.adversarial().maxNumber().doubleValue() <= 1);
         assertTrue(o.robust().meanNumber().doubleValue() < 1.0, "finds something at eps 0.5");
     }
+
+    @Test
+    void rankingAndMarginsWorkInFloat32() {
+        INDArray z = Nd4j.createFromArray(new float[][] {{0.1f, 3f, -2f, 1f, 0.5f}, {4f, -1f, 2f, 2.5f, 0f}});
+        INDArray[] top = ApgdLoss.Ranking.topOneHots(z, 4);
+        assertEquals(List.of(1L, 0L), List.of(top[0].argMax(1).getLong(0), top[3].argMax(1).getLong(0)));
+        assertEquals(List.of(0L, 4L), List.of(top[0].argMax(1).getLong(1), top[3].argMax(1).getLong(1)));
+        INDArray y = CrossEntropy.oneHot(Nd4j.createFromArray(3L, 0L), 5, DataType.FLOAT);
+        assertEquals(List.of(-2.0, 1.5), List.of(SquareAttack.margins(z, y).getDouble(0), SquareAttack.margins(z, y).getDouble(1)));
+        ApgdLoss.Evaluated dlr = ApgdLoss.DLR.evaluate(z, y, null);
+        assertEquals(-(1.0 - 3.0) / (3.0 - 0.5 + 1e-12), dlr.values().getDouble(0), 1e-6);
+    }
 }
