@@ -16,11 +16,12 @@ import org.jspecify.annotations.Nullable;
  *     passes an image
  * @param spsaSamples SPSA's samples per gradient estimate
  * @param batchSize test images attacked together
+ * @param squareQueries the Square attack's query budget per image (alone and in AutoAttack; 5 000 as published)
  */
 public record EvaluationConfig(List<String> attacks, @Nullable ThreatSpec threat, long limit, long spsaLimit,
-                               int spsaSamples, int batchSize) {
-    /** No attacks; SPSA on the first 1 000 test images with 128 samples, batches of 100. */
-    public static final EvaluationConfig NONE = new EvaluationConfig(List.of(), null, 0, 1000, 128, 100);
+                               int spsaSamples, int batchSize, int squareQueries) {
+    /** No attacks; SPSA on the first 1 000 test images with 128 samples, batches of 100; Square with 5 000 queries. */
+    public static final EvaluationConfig NONE = new EvaluationConfig(List.of(), null, 0, 1000, 128, 100, 5000);
 
     public EvaluationConfig {
         attacks = List.copyOf(attacks == null ? List.of() : attacks);
@@ -28,6 +29,8 @@ public record EvaluationConfig(List<String> attacks, @Nullable ThreatSpec threat
         require(spsaLimit >= 0, "evaluation.spsaLimit (--spsa-limit)", ">= 0", spsaLimit);
         require(spsaSamples >= 1, "evaluation.spsaSamples (--spsa-samples)", ">= 1", spsaSamples);
         require(batchSize >= 1, "evaluation.batchSize", ">= 1", batchSize);
+        require(squareQueries >= 1, "evaluation.squareQueries (--queries)", ">= 1 queries per image (published: 5000)",
+                squareQueries);
     }
 
     public static EvaluationConfig of(List<String> attacks) {
@@ -40,22 +43,26 @@ public record EvaluationConfig(List<String> attacks, @Nullable ThreatSpec threat
     }
 
     public EvaluationConfig withAttacks(List<String> a) {
-        return new EvaluationConfig(a, threat, limit, spsaLimit, spsaSamples, batchSize);
+        return new EvaluationConfig(a, threat, limit, spsaLimit, spsaSamples, batchSize, squareQueries);
     }
 
     public EvaluationConfig withThreat(@Nullable ThreatSpec t) {
-        return new EvaluationConfig(attacks, t, limit, spsaLimit, spsaSamples, batchSize);
+        return new EvaluationConfig(attacks, t, limit, spsaLimit, spsaSamples, batchSize, squareQueries);
     }
 
     public EvaluationConfig withLimit(long n) {
-        return new EvaluationConfig(attacks, threat, n, spsaLimit, spsaSamples, batchSize);
+        return new EvaluationConfig(attacks, threat, n, spsaLimit, spsaSamples, batchSize, squareQueries);
     }
 
     public EvaluationConfig withSpsa(long lim, int samples) {
-        return new EvaluationConfig(attacks, threat, limit, lim, samples, batchSize);
+        return new EvaluationConfig(attacks, threat, limit, lim, samples, batchSize, squareQueries);
     }
 
     public EvaluationConfig withBatchSize(int b) {
-        return new EvaluationConfig(attacks, threat, limit, spsaLimit, spsaSamples, b);
+        return new EvaluationConfig(attacks, threat, limit, spsaLimit, spsaSamples, b, squareQueries);
+    }
+
+    public EvaluationConfig withSquareQueries(int q) {
+        return new EvaluationConfig(attacks, threat, limit, spsaLimit, spsaSamples, batchSize, q);
     }
 }

@@ -68,6 +68,7 @@ public final class RunStore {
                     + RunRecord.SCHEMA_VERSION + "); update pnn");
         }
         if (v.asInt() < RunRecord.SCHEMA_VERSION) return RunRecordV1.convert(tree, MAPPER, runJson);
+        addLaterSettings(tree);
         try {
             return MAPPER.treeToValue(tree, RunRecord.class);
         } catch (IOException | IllegalArgumentException e) {
@@ -78,6 +79,17 @@ public final class RunStore {
             int cut = msg.indexOf("\n");
             if (cut > 0) msg = msg.substring(0, cut);
             throw new PnnException(runJson + " does not match the run schema: " + msg, e);
+        }
+    }
+
+    /**
+     * Settings added to schema 2 after records were written: a record without one ran (or will run) with its
+     * default. Written into the tree so that the typed record checks every value as usual.
+     */
+    private static void addLaterSettings(JsonNode tree) {
+        JsonNode evaluation = tree.path("config").path("evaluation");
+        if (evaluation instanceof com.fasterxml.jackson.databind.node.ObjectNode e && !e.has("squareQueries")) {
+            e.put("squareQueries", EvaluationConfig.NONE.squareQueries());
         }
     }
 

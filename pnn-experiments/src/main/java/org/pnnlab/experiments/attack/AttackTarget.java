@@ -1,5 +1,6 @@
 package org.pnnlab.experiments.attack;
 
+import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -26,5 +27,26 @@ public interface AttackTarget {
     /** The per-sample cross-entropy {@code [N]} at {@code x}, from {@link #logits}. */
     default INDArray losses(INDArray x, INDArray labelsOneHot) {
         return CrossEntropy.perSample(logits(x), labelsOneHot);
+    }
+
+    /**
+     * The logits at {@code x} and the input gradient of a loss of the logits, from one forward and one backward
+     * pass where the target allows it.
+     *
+     * @param x a batch in the model's input shape
+     * @param logitsGradient given the logits {@code [N, classes]}, returns {@code ∂L/∂logits} of the same shape
+     *     ({@code L} summed over the batch); called exactly once, with the logits returned
+     */
+    default LogitsAndGradient backprop(INDArray x, UnaryOperator<INDArray> logitsGradient) {
+        // through the cross-entropy gradient softmax(z) − t with targets t = softmax(z) − G: its rows sum to 1, and
+        // the result is G, whenever the rows of G sum to 0, i.e. for every loss that ignores a constant added to all
+        // logits (cross-entropy, DLR, margins). Targets that can do better override this.
+        INDArray z = logits(x);
+        INDArray g = logitsGradient.apply(z);
+        return new LogitsAndGradient(z, lossGradient(x, CrossEntropy.softmax(z).subi(g)));
+    }
+
+    /** Logits {@code [N, classes]} and an input gradient of the shape of the input. */
+    record LogitsAndGradient(INDArray logits, INDArray inputGradient) {
     }
 }

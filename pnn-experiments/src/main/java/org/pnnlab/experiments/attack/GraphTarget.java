@@ -55,6 +55,15 @@ public final class GraphTarget implements AttackTarget {
         return dx.dataType() == x.dataType() ? dx : dx.castTo(x.dataType());
     }
 
+    /** One forward pass to the logits vertex and one backward pass of the given logits gradient. */
+    @Override
+    public LogitsAndGradient backprop(INDArray x, java.util.function.UnaryOperator<INDArray> logitsGradient) {
+        INDArray logits = runner.forward(toNet(x), logitsVertex, false).dup();
+        INDArray dx = runner.backward(logitsGradient.apply(logits).castTo(logits.dataType()), null);
+        return new LogitsAndGradient(logits.dataType() == x.dataType() ? logits : logits.castTo(x.dataType()),
+                dx.dataType() == x.dataType() ? dx : dx.castTo(x.dataType()));
+    }
+
     private INDArray toNet(INDArray x) {
         DataType t = net.params().dataType();
         return x.dataType() == t ? x : x.castTo(t);

@@ -76,4 +76,16 @@ public final class InferenceModeTarget implements AttackTarget {
             layer.setMode(before);
         }
     }
+
+    @Override
+    public LogitsAndGradient backprop(INDArray x, java.util.function.UnaryOperator<INDArray> logitsGradient) {
+        if (graph == null) return AttackTarget.super.backprop(x, logitsGradient);
+        InferenceModes.Mode before = layer.mode();
+        layer.setMode(mode);
+        try {
+            return graph.backprop(x, logitsGradient);
+        } finally {
+            layer.setMode(before);
+        }
+    }
 }

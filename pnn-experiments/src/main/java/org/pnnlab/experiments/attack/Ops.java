@@ -59,4 +59,29 @@ final class Ops {
                     + Arrays.toString(expected.shape()));
         }
     }
+
+    /** The positions of the non-zero entries of a vector (a per-sample flag array), ascending. */
+    static int[] nonZero(INDArray flags) {
+        double[] v = flags.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
+        int count = 0;
+        for (double f : v) if (f != 0) count++;
+        int[] out = new int[count];
+        for (int i = 0, j = 0; i < v.length; i++) if (v[i] != 0) out[j++] = i;
+        return out;
+    }
+
+    /** The rows {@code idx} of a batch {@code [N, ...]}, as a new C-ordered array {@code [idx.length, ...]}. */
+    static INDArray rows(INDArray a, int[] idx) {
+        long n = a.size(0);
+        INDArray src = a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
+        INDArray flat = src.reshape('c', n, a.length() / n);
+        long[] shape = a.shape().clone();
+        shape[0] = idx.length;
+        return Nd4j.pullRows(flat, 1, idx).reshape('c', shape);
+    }
+
+    /** {@code a[idx[i]] := rows[i]} for a matrix {@code a} {@code [N, D]} and {@code rows} {@code [idx.length, D]}. */
+    static void putRows(INDArray a, int[] idx, INDArray rows) {
+        for (int i = 0; i < idx.length; i++) a.putRow(idx[i], rows.getRow(i));
+    }
 }

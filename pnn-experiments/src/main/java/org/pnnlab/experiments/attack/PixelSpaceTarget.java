@@ -77,6 +77,15 @@ public final class PixelSpaceTarget implements AttackTarget {
         return g;
     }
 
+    /** The model's logits and its input gradient divided by {@code std} per channel. */
+    @Override
+    public LogitsAndGradient backprop(INDArray pixels, java.util.function.UnaryOperator<INDArray> logitsGradient) {
+        LogitsAndGradient r = model.backprop(toModel(pixels), logitsGradient);
+        INDArray g = r.inputGradient().dup('c');
+        Nd4j.getExecutioner().exec(new BroadcastDivOp(g, vector(std, g), g, 1));
+        return new LogitsAndGradient(r.logits(), g);
+    }
+
     private INDArray vector(double[] values, INDArray like) {
         if (like.rank() < 2 || like.size(1) != values.length) {
             throw new IllegalArgumentException("expected inputs [N, " + values.length + ", ...] (channel on axis 1), got "

@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.pnnlab.api.PnnException;
 import org.pnnlab.api.run.ConfusionMatrix;
@@ -174,6 +175,65 @@ public final class RobustnessEvaluator {
     }
 
     /**
+     * Evaluates an ensemble as AutoAttack runs it: each member over all the samples before the next, on the samples
+     * the classifier still classifies correctly (packed into full batches), the clean inputs of those as its input;
+     * a sample counts as fooled when the classifier misclassifies the member's adversarial input. After each member
+     * {@code afterMember} receives the accuracy so far, named {@code ensemble-member} (cumulative: the worst case
+     * over the members run), so a caller can save it before the next member starts. Member {@code m} attacks
+     * chunk {@code k} with the seed {@code derive(derive(seed, m), k)}.
+     *
+     * @return the ensemble's accuracy (the worst case per sample over all members)
+     */
+    public Result evaluateEnsemble(AttackTarget attacked, AttackTarget classifier, EnsembleAttack ensemble,
+                                   INDArray features, INDArray labels, java.util.function.Consumer<Result> afterMember) {
+        long n = features.size(0);
+        if (labels.size(0) != n) throw new IllegalArgumentException(n + " samples but " + labels.size(0) + " labels");
+        long todo = Math.min(n, limit);
+        long start = System.nanoTime();
+        listener.started(ensemble.name(), todo);
+        INDArray x = shaped(rows(features, 0, todo));
+        INDArray truth = labels.rank() == 1 || labels.size(1) == 1 ? rows(labels, 0, todo).reshape(todo)
+                .castTo(DataType.INT64) : rows(labels, 0, todo).argMax(1).castTo(DataType.INT64);
+        int classes = (int) classifier.logits(x.get(NDArrayIndex.interval(0, 1))).size(1);
+        INDArray oneHot = CrossEntropy.oneHot(truth, classes, x.dataType());
+        INDArray predicted = Nd4j.create(DataType.INT64, todo);
+        for (long from = 0; from < todo; from += batchSize) {
+            long to = Math.min(todo, from + batchSize);
+            predicted.get(NDArrayIndex.interval(from, to)).assign(classifier.logits(x.get(NDArrayIndex.interval(from, to)))
+                    .argMax(1).castTo(DataType.INT64));
+        }
+        java.util.List<FoolingAttack> members = ensemble.members();
+        for (int m = 0; m < members.size(); m++) {
+            FoolingAttack member = members.get(m);
+            long t0 = System.nanoTime();
+            int[] robust = Ops.nonZero(predicted.eq(truth).castTo(DataType.DOUBLE));
+            for (int from = 0, chunk = 0; from < robust.length; from += batchSize, chunk++) {
+                int[] idx = java.util.Arrays.copyOfRange(robust, from, Math.min(robust.length, from + batchSize));
+                INDArray adv = member.attack(attacked, Ops.rows(x, idx), Ops.rows(oneHot, idx),
+                        Ops.derive(Ops.derive(seed, m), chunk)).adversarial();
+                INDArray pred = classifier.logits(adv).argMax(1).castTo(DataType.INT64);
+                for (int i = 0; i < idx.length; i++) predicted.putScalar(idx[i], pred.getLong(i));
+                org.pnnlab.models.NativeMemory.relieve();
+                listener.batchDone(ensemble.name() + "-" + member.name(), Math.min(robust.length, from + batchSize),
+                        robust.length, predicted.eq(truth).castTo(DataType.INT64).sumNumber().longValue());
+            }
+            afterMember.accept(tally(ensemble.name() + "-" + member.name(), member.settings(), truth, predicted, classes,
+                    todo == n, (System.nanoTime() - t0) / 1e9));
+        }
+        Result r = tally(ensemble.name(), ensemble.settings(), truth, predicted, classes, todo == n,
+                (System.nanoTime() - start) / 1e9);
+        listener.finished(r);
+        return r;
+    }
+
+    private Result tally(String name, Map<String, Object> settings, INDArray truth, INDArray predicted, int classes,
+                         boolean complete, double seconds) {
+        long correct = predicted.eq(truth).castTo(DataType.INT64).sumNumber().longValue();
+        return new Result(name, correct, truth.length(), complete, seed, settings, seconds,
+                org.pnnlab.models.Confusions.of(truth, predicted, classes));
+    }
+
+    /**
      * Evaluates on the batches of {@code data} as they come (the evaluator's batch size is not used; the iterator
      * is reset first when it supports it). Masks are ignored.
      */
@@ -199,6 +259,28 @@ public final class RobustnessEvaluator {
         if (from == 0 && to == a.size(0)) return a;
         INDArray r = a.get(NDArrayIndex.interval(from, to));
         return a.rank() == 1 ? r.reshape(to - from) : r;
+    }
+
+    /** A batch of features as C-ordered inputs of the evaluator's input shape (when one is set). */
+    private INDArray shaped(INDArray features) {
+        INDArray x = features.dup('c');
+        if (!x.dataType().isFPType()) {
+            throw new IllegalArgumentException("features must be floating point, got " + x.dataType());
+        }
+        int[] s = inputShape;
+        if (s == null) return x;
+        long[] shape = new long[s.length + 1];
+        shape[0] = x.size(0);
+        long per = 1;
+        for (int i = 0; i < s.length; i++) {
+            shape[i + 1] = s[i];
+            per *= s[i];
+        }
+        if (x.length() != shape[0] * per) {
+            throw new IllegalArgumentException("features " + Arrays.toString(x.shape()) + " do not hold samples of shape "
+                    + Arrays.toString(s));
+        }
+        return x.reshape('c', shape);
     }
 
     /** The running state of one evaluation. */
@@ -244,27 +326,6 @@ public final class RobustnessEvaluator {
             evaluated += n;
             org.pnnlab.models.NativeMemory.relieve();
             listener.batchDone(attack.name(), evaluated, planned, correct);
-        }
-
-        INDArray shaped(INDArray features) {
-            INDArray x = features.dup('c');
-            if (!x.dataType().isFPType()) {
-                throw new IllegalArgumentException("features must be floating point, got " + x.dataType());
-            }
-            int[] s = inputShape;
-            if (s == null) return x;
-            long[] shape = new long[s.length + 1];
-            shape[0] = x.size(0);
-            long per = 1;
-            for (int i = 0; i < s.length; i++) {
-                shape[i + 1] = s[i];
-                per *= s[i];
-            }
-            if (x.length() != shape[0] * per) {
-                throw new IllegalArgumentException("features " + Arrays.toString(x.shape()) + " do not hold samples of shape "
-                        + Arrays.toString(s));
-            }
-            return x.reshape('c', shape);
         }
 
         Result finish(boolean complete) {

@@ -79,6 +79,18 @@ public final class RobustnessSuite {
      */
     public static List<RobustnessRecord> run(AttackRegistry registry, Model model, INDArray pixels, INDArray labels,
                                              Request req, @Nullable Model source, RobustnessEvaluator.Listener listener) {
+        return run(registry, model, pixels, labels, req, source, listener, r -> {
+        });
+    }
+
+    /**
+     * {@link #run(AttackRegistry, Model, INDArray, INDArray, Request, Model, RobustnessEvaluator.Listener)}, handing
+     * every entry to {@code finished} as soon as it is complete (an ensemble's members one by one), so that a caller
+     * can save it before the next, longer, attack starts.
+     */
+    public static List<RobustnessRecord> run(AttackRegistry registry, Model model, INDArray pixels, INDArray labels,
+                                             Request req, @Nullable Model source, RobustnessEvaluator.Listener listener,
+                                             java.util.function.Consumer<RobustnessRecord> finished) {
         List<AttackPlugin> plugins = req.attacks().stream().map(registry::get).toList();
         for (AttackPlugin p : plugins) {
             if (p.kind() == AttackPlugin.Kind.TRANSFER && source == null) {
@@ -105,25 +117,33 @@ public final class RobustnessSuite {
                 .withListener(listener);
         AttackTarget sourceTarget = source == null ? null : firstPass(source);
         List<RobustnessRecord> out = new ArrayList<>();
+        java.util.function.Consumer<RobustnessRecord> keep = r -> {
+            out.add(r);
+            finished.accept(r);
+        };
         for (AttackPlugin p : plugins) {
             long limit = p.limit(req.settings());
             RobustnessEvaluator ev = base.withLimit(limit > 0 ? Math.min(limit, n) : n);
             Attack attack = p.create(req.threat(), req.settings(), perImage, sourceTarget);
             Map<String, Object> threat = p.threatRecord(req.threat());
             switch (p.kind()) {
-                case CLEAN -> out.add(record(p.name(), p.name(), "none", classify, null, threat,
+                case CLEAN -> keep.accept(record(p.name(), p.name(), "none", classify, null, threat,
                         ev.evaluate(whole, whole, attack, pixels, labels), n));
-                case TRANSFER -> out.add(record(p.name(), p.name(), "source", classify,
+                case TRANSFER -> keep.accept(record(p.name(), p.name(), "source", classify,
                         source == null ? null : source.runDir(), threat, ev.evaluate(whole, whole, attack, pixels, labels), n));
                 case WHITE_BOX -> {
                     for (Map.Entry<String, AttackTarget> f : functions.entrySet()) {
-                        out.add(record(p.name() + "-" + f.getKey(), p.name(), f.getKey(), classify, null, threat,
-                                ev.evaluate(f.getValue(), whole, attack, pixels, labels), n));
+                        String fn = f.getKey();
+                        RobustnessEvaluator.Result r = attack instanceof EnsembleAttack e
+                                ? ev.evaluateEnsemble(f.getValue(), whole, e, pixels, labels, m -> keep.accept(record(
+                                        m.attack() + "-" + fn, m.attack(), fn, classify, null, threat, m, n)))
+                                : ev.evaluate(f.getValue(), whole, attack, pixels, labels);
+                        keep.accept(record(p.name() + "-" + fn, p.name(), fn, classify, null, threat, r, n));
                     }
                     if (modes != null && modes.cycles() == 0) {
                         // no cycles: the whole network is its first pass, so the end-to-end attack is the same one
                         RobustnessRecord f = out.get(out.size() - 1);
-                        out.add(new RobustnessRecord(p.name() + "-e2e", p.name(), "e2e", classify, f.accuracy(),
+                        keep.accept(new RobustnessRecord(p.name() + "-e2e", p.name(), "e2e", classify, f.accuracy(),
                                 f.correct(), f.evaluated(), f.testTotal(), f.subset(), f.seed(), f.threat(),
                                 f.settings(), null, 0, f.evaluatedAt(), f.confusion()));
                     }

@@ -16,6 +16,7 @@ import org.pnnlab.api.run.RobustnessRecord;
 import org.pnnlab.api.run.RunConfig;
 import org.pnnlab.api.run.RunRecord;
 import org.pnnlab.api.run.RunStore;
+import org.pnnlab.api.run.ThreatNorm;
 import org.pnnlab.api.run.ThreatSpec;
 import org.pnnlab.datasets.DataDirs;
 import org.pnnlab.datasets.Datasets;
@@ -75,6 +76,7 @@ final class EvaluateCommand {
                     e.spsaSamples != null ? e.spsaSamples : settings.spsaSamples());
         }
         if (e.batchSize != null) settings = settings.withBatchSize(e.batchSize);
+        if (e.queries != null) settings = settings.withSquareQueries(e.queries);
 
         InferenceModes modes = InferenceModeTarget.find(run.net());
         String suffix = "";
@@ -99,18 +101,22 @@ final class EvaluateCommand {
             throw new PnnException("the transfer source " + e.transferFrom + " was trained on " + source.record().dataset()
                     + ", the attacked run on " + dataset + "; both need the same data");
         }
+        Path json = dir.resolve(RunStore.RUN_JSON);
+        String recordSuffix = suffix;
         INDArray pixels = RobustnessSuite.pixels(test);
         INDArray labels = Evaluation.labelVector(test.labels());
-        out.printf(Locale.ROOT, "attacking %s (%s, %s) on %d %s test images; eps %.4g, step %.4g, %d steps ([0,1] pixels)%n",
+        out.printf(Locale.ROOT, "attacking %s (%s, %s) on %d %s test images; %s eps %.4g, step %.4g, %d steps ([0,1] pixels)%n",
                 dir, config.experiment(), config.model().name(), settings.limit() > 0
-                        ? Math.min(settings.limit(), test.count()) : test.count(), dataset, threat.eps(), threat.step(),
-                threat.steps());
+                        ? Math.min(settings.limit(), test.count()) : test.count(), dataset, threat.norm(), threat.eps(),
+                threat.step(), threat.steps());
         List<RobustnessRecord> results = RobustnessSuite.run(registry,
                 new RobustnessSuite.Model(run.net(), run.normalizationOr(data.normalization()), dir.toString()), pixels,
                 labels, new RobustnessSuite.Request(attacks, threat, settings, e.seed),
                 source == null ? null : new RobustnessSuite.Model(source.net(),
                         source.normalizationOr(data.normalization()), source.dir().toString()),
-                Progress.auto().attackListener());
+                Progress.auto().attackListener(),
+                // each entry is saved as soon as it is complete: an interrupted evaluation keeps what it finished
+                r -> RunStore.addRobustness(json, List.of(recordSuffix.isEmpty() ? r : r.renamed(r.name() + recordSuffix))));
         if (!suffix.isEmpty()) {
             List<RobustnessRecord> renamed = new ArrayList<>();
             for (RobustnessRecord r : results) {
@@ -118,8 +124,6 @@ final class EvaluateCommand {
             }
             results = renamed;
         }
-        Path json = dir.resolve(RunStore.RUN_JSON);
-        RunStore.addRobustness(json, results);
         for (RobustnessRecord r : results) {
             out.printf(Locale.ROOT, "  %-14s %s%n", r.name(), RobustnessSuite.describe(r));
         }
@@ -133,6 +137,7 @@ final class EvaluateCommand {
         if (e.eps != null) t = new ThreatSpec(e.eps, e.eps * (run.step() / run.eps()), run.steps());
         if (e.step != null) t = t.withStep(e.step);
         if (e.steps != null) t = t.withSteps(e.steps);
+        if (e.norm != null) t = t.withNorm(ThreatNorm.parse(e.norm));
         return t;
     }
 

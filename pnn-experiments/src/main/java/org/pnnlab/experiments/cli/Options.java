@@ -252,6 +252,12 @@ final class Options {
         @Parameter(names = "--spsa-samples", description = "SPSA gradient-estimate samples (default: the run's, 128)")
         Integer spsaSamples;
 
+        @Parameter(names = "--queries", description = "Square attack query budget per image, alone and in autoattack (default: the run's, 5000)")
+        Integer queries;
+
+        @Parameter(names = "--norm", description = "threat norm, Linf or L2 (default: the run's, Linf); L2 for apgd-ce, apgd-t and autoattack")
+        String norm;
+
         @Parameter(names = "--transfer-from", description = "run folder of the transfer attacker (for CNN-F: the same network without feedback)", converter = PathConverter.class)
         Path transferFrom;
 

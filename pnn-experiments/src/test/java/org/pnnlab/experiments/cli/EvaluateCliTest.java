@@ -77,6 +77,40 @@ class EvaluateCliTest {
     }
 
     @Test
+    void autoattackRecordsEveryMemberAndTheEnsemble(@TempDir Path tmp) throws IOException {
+        Path run = tmp.resolve("copy"); // a copy, so that the other tests' entries stay as they expect
+        Files.createDirectories(run);
+        try (var files = Files.list(convRun)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) Files.copy(f, run.resolve(f.getFileName()));
+        }
+        CliTest.Result r = cli("evaluate", run.toString(), "--attack", "clean,autoattack", "--limit", "12",
+                "--queries", "50", "--eps", "0.1");
+        assertEquals(0, r.code(), r.err());
+        RunRecord rec = record(run);
+        List<String> names = rec.robustness().stream().map(RobustnessRecord::name).toList();
+        for (String n : List.of("autoattack-apgd-ce-first", "autoattack-apgd-t-first", "autoattack-square-first",
+                "autoattack-first")) {
+            assertTrue(names.contains(n), n + " in " + names);
+        }
+        RobustnessRecord all = rec.robustness("autoattack-first");
+        RobustnessRecord ce = rec.robustness("autoattack-apgd-ce-first");
+        assertNotNull(all);
+        assertNotNull(ce);
+        assertEquals("Linf", all.threat().get("norm"));
+        assertTrue(all.correct() <= ce.correct() && ce.correct() <= rec.robustness("clean").correct());
+        assertEquals(12, all.evaluated());
+    }
+
+    @Test
+    void badAutoattackSettingsAreOneLine() {
+        assertUserError(cli("evaluate", convRun.toString(), "--attack", "square", "--queries", "0"), "--queries", ">= 1");
+        assertUserError(cli("evaluate", convRun.toString(), "--attack", "apgd-ce", "--norm", "L1"), "Linf", "L2");
+        assertUserError(cli("evaluate", convRun.toString(), "--attack", "autoattack", "--eps", "1.5"), "eps", "(0, 1]");
+        assertUserError(cli("evaluate", convRun.toString(), "--attack", "square", "--norm", "L2", "--limit", "4"),
+                "Linf only");
+    }
+
+    @Test
     void transferNeedsASourceAndUsesIt() {
         assertUserError(cli("evaluate", convRun.toString(), "--attack", "transfer", "--limit", "10"), "--transfer-from");
         CliTest.Result r = cli("evaluate", convRun.toString(), "--attack", "transfer", "--transfer-from", convRun.toString(),
