@@ -98,10 +98,10 @@ public final class NetworkSpectra {
         List<Double> circularFolded = null;
         INDArray kernel = op.inferenceKernel();
         if (kernel != null) {
-            circular = top(CircularSpectrum.singularValues(kernel, h, w));
+            circular = list(CircularSpectrum.largest(kernel, h, w, COUNT));
             if (scale != null) {
                 INDArray k = kernel.castTo(scale.dataType()).mul(scale.reshape(scale.length(), 1, 1, 1));
-                circularFolded = top(CircularSpectrum.singularValues(k, h, w));
+                circularFolded = list(CircularSpectrum.largest(k, h, w, COUNT));
             }
         }
         return new LayerSpectrum(name, h, w, operator, folded, circular, circularFolded);

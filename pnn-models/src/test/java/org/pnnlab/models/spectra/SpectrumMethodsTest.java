@@ -1,5 +1,6 @@
 package org.pnnlab.models.spectra;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -81,6 +82,28 @@ class SpectrumMethodsTest {
         double[] fft = CircularSpectrum.singularValues(kernel, n, m);
         assertEquals(expected.length, fft.length);
         for (int i = 0; i < expected.length; i++) assertEquals(expected[i], fft[i], 1e-10, "value " + i);
+    }
+
+    @Test
+    void theLargestCircularValuesEqualTheTopOfAllOfThem() {
+        // shapes with out < in, out > in, c = 1, a 1x1 kernel and a non-square input; a kernel with repeated values
+        long[][] shapes = {{8, 4, 3, 3, 12, 12}, {4, 8, 3, 3, 9, 7}, {1, 6, 3, 3, 10, 10}, {6, 6, 1, 1, 5, 5},
+                {16, 16, 3, 3, 14, 14}};
+        for (long[] sh : shapes) {
+            INDArray kernel = Nd4j.randn(DataType.DOUBLE, sh[0], sh[1], sh[2], sh[3]);
+            double[] all = CircularSpectrum.singularValues(kernel, sh[4], sh[5]);
+            for (int count : new int[]{1, 3, 5}) {
+                double[] top = CircularSpectrum.largest(kernel, sh[4], sh[5], count);
+                assertEquals(count, top.length);
+                for (int i = 0; i < count; i++) {
+                    assertEquals(all[i], top[i], 1e-10 * all[0], java.util.Arrays.toString(sh) + " value " + i);
+                }
+            }
+        }
+        INDArray identity = Nd4j.zeros(DataType.DOUBLE, 4, 4, 3, 3);
+        for (int c = 0; c < 4; c++) identity.putScalar(new long[]{c, c, 1, 1}, 2.0); // every value is 2
+        assertArrayEquals(new double[]{2, 2, 2}, CircularSpectrum.largest(identity, 6, 6, 3), 1e-12);
+        assertArrayEquals(new double[]{0, 0, 0}, CircularSpectrum.largest(Nd4j.zeros(DataType.DOUBLE, 3, 2, 3, 3), 4, 4, 3), 0);
     }
 
     @Test
