@@ -65,8 +65,10 @@ public final class RunConfigJson {
     public static RunConfig parse(String json, String source) {
         try {
             JsonNode tree = STRICT.readTree(json);
-            if (tree != null) checkFieldNames(tree, RunConfig.class, "");
-            return STRICT.readValue(json, RunConfig.class);
+            if (tree == null) return STRICT.readValue(json, RunConfig.class);
+            checkFieldNames(tree, RunConfig.class, "");
+            LaterSettings.fillMissing(tree, STRICT);
+            return STRICT.treeToValue(tree, RunConfig.class);
         } catch (JsonProcessingException e) {
             throw new PnnException(source + ": " + describe(e), e);
         } catch (RuntimeException e) {
@@ -81,12 +83,11 @@ public final class RunConfigJson {
         return parse(tree.toString(), source);
     }
 
-    /** Canonical JSON (sorted keys, no indentation) of everything but the seed (and of no regularisation when off). */
+    /** Canonical JSON (sorted keys, no indentation) of everything but the seed and the later settings at their defaults. */
     static String canonicalWithoutSeed(RunConfig config) {
         ObjectNode tree = CANONICAL.valueToTree(config);
         tree.remove("seed");
-        // an unregularised run keeps the id it had before the setting existed
-        if (config.regularisation().isOff()) tree.remove("regularisation");
+        LaterSettings.dropDefaults(tree, CANONICAL);
         try {
             return CANONICAL.writeValueAsString(CANONICAL.treeToValue(tree, Object.class));
         } catch (JsonProcessingException e) {

@@ -87,10 +87,8 @@ public final class RunStore {
      * default. Written into the tree so that the typed record checks every value as usual.
      */
     private static void addLaterSettings(JsonNode tree) {
-        JsonNode evaluation = tree.path("config").path("evaluation");
-        if (evaluation instanceof com.fasterxml.jackson.databind.node.ObjectNode e && !e.has("squareQueries")) {
-            e.put("squareQueries", EvaluationConfig.NONE.squareQueries());
-        }
+        JsonNode config = tree.path("config");
+        if (config.isObject()) LaterSettings.fillMissing(config, MAPPER);
     }
 
     /**
