@@ -99,8 +99,8 @@ public class OutOfPlaceActivation extends NoParamLayer {
             IActivation a = layerConf().getActivation();
             if (a instanceof ActivationIdentity) return new Pair<>(new DefaultGradient(), eps);
             // backprop may overwrite its first argument: hand it a copy of the pre-activation
-            INDArray pre = input.castTo(dataType).dup('c');
-            return new Pair<>(new DefaultGradient(), a.backprop(pre, eps).getFirst());
+            INDArray pre = mgr.dup(ArrayType.BP_WORKING_MEM, input.castTo(dataType), 'c');
+            return new Pair<>(new DefaultGradient(), mgr.leverageTo(ArrayType.ACTIVATION_GRAD, a.backprop(pre, eps).getFirst()));
         }
 
         @Override
