@@ -110,4 +110,15 @@ class ConvNormRunTest {
         assertEquals(11_173_962L, org.pnnlab.models.ParamCounts.of(injector.getInstance(NetworkBuilder.class).build(
                 injector.getInstance(ConfigResolver.class).resolve(robust), new int[] {3, 32, 32}, 10, 391)).trainable());
     }
+
+    /** ResNet-18 parameter counts of the comparison's methods (spec 2.3): ONI adds its scales, SN only state. */
+    @Test
+    void resnet18WithSnAndOniConvolutionsHasTheReferenceParameterCounts() {
+        var injector = CoreModule.injector(null);
+        for (var expected : Map.of("oni-conv", 11_178_762L, "sn-conv", 11_173_962L).entrySet()) {
+            ComputationGraph net = injector.getInstance(NetworkBuilder.class).build(injector.getInstance(ConfigResolver.class)
+                    .resolve(preset("cifar10-convnorm", expected.getKey())), new int[] {3, 32, 32}, 10, 391);
+            assertEquals(expected.getValue(), org.pnnlab.models.ParamCounts.of(net).trainable(), expected.getKey());
+        }
+    }
 }

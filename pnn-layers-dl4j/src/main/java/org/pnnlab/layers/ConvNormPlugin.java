@@ -1,19 +1,17 @@
 package org.pnnlab.layers;
 
-import java.util.ArrayList;
 import java.util.List;
-import org.deeplearning4j.nn.conf.layers.Layer;
+import java.util.function.Function;
 import org.pnnlab.api.LayerBlock;
 import org.pnnlab.api.LayerContext;
 import org.pnnlab.api.LayerParams;
 import org.pnnlab.api.LayerPlugin;
 import org.pnnlab.api.ParamSpec;
 import org.pnnlab.api.PnnException;
-import org.pnnlab.layers.dl4j.Activations;
 import org.pnnlab.layers.dl4j.BatchNorm;
 import org.pnnlab.layers.dl4j.ConvNorm;
-import org.pnnlab.layers.dl4j.PReLUBlock;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.pnnlab.layers.dl4j.SlotEnd;
+import org.nd4j.linalg.activations.IActivation;
 
 /**
  * {@code convnorm}: Convolutional Normalization (NeurIPS'21), replacing convolution + batch norm as a unit:
@@ -33,7 +31,8 @@ public final class ConvNormPlugin implements LayerPlugin {
             ParamSpec.doubleParam("momentum", -1, -1, 1, "factor of the running normaliser's update; negative = the cosine schedule"),
             ParamSpec.intParam("ema_steps", 40000, 1, Integer.MAX_VALUE, "training steps over which the cosine factor falls from 1 to its floor 0.01"),
             ParamSpec.boolParam("track_running", true, "keep the running normaliser (used in evaluation); false leaves it at zero"),
-            ParamSpec.choiceParam("act", "relu", Activations.SLOT_NAMES, "activation at the end of the slot (prelu: one learnable slope)"));
+            ParamSpec.choiceParam("act", "relu", SlotEnd.ACTIVATIONS,
+                    "activation at the end of the slot (prelu: one learnable slope; srelu: max(x-b,0)+b, b per channel)"));
 
     @Override
     public String id() {
@@ -65,22 +64,10 @@ public final class ConvNormPlugin implements LayerPlugin {
         ConvNorm core = ConvNorm.of(name + "_convnorm", ctx.inChannels(), ctx.outChannels(), k, p.getInt("stride"), pad,
                 p.getBoolean("bias"), p.getBoolean("affine"), p.getDouble("momentum"), p.getBoolean("track_running"),
                 p.getInt("ema_steps"), ctx.height(), ctx.width());
-        String act = p.getString("act");
-        boolean prelu = act.equals("prelu");
-        var a = prelu ? new ActivationIdentity() : Activations.dl4j(act);
-        List<Layer> layers = new ArrayList<>();
-        layers.add(core);
-        if (p.getBoolean("bn")) {
-            layers.add(p.getBoolean("affine") ? BatchNorm.of(name + "_bn", ctx.outChannels(), a)
-                    : BatchNorm.plain(name + "_bn", ctx.outChannels(), a));
-        } else {
-            core.setActivationFn(a); // the layer applies it itself (DL4J's ActivationLayer works in place in evaluation)
-        }
-        if (prelu) {
-            List<Boolean> sites = new ArrayList<>();
-            for (int i = 0; i < layers.size(); i++) sites.add(i == layers.size() - 1);
-            return LayerBlock.of(PReLUBlock.of(name + "_prelu", layers, sites));
-        }
-        return LayerBlock.of(layers);
+        long out = ctx.outChannels();
+        boolean affine = p.getBoolean("affine");
+        Function<IActivation, BatchNorm> bn = !p.getBoolean("bn") ? null
+                : affine ? a -> BatchNorm.of(name + "_bn", out, a) : a -> BatchNorm.plain(name + "_bn", out, a);
+        return SlotEnd.block(name, List.of(core), out, bn, p.getString("act"));
     }
 }

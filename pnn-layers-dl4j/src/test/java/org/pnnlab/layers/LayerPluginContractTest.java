@@ -13,7 +13,9 @@ import java.util.stream.Stream;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -46,7 +48,82 @@ class LayerPluginContractTest {
                 Arguments.of("perturbation", Map.of("act", "prelu", "use_act", false, "filter_size", 3)),
                 Arguments.of("conv", Map.of("act", "prelu", "batch_norm", false)),
                 Arguments.of("noise-original", Map.of()),
-                Arguments.of("noise-original", Map.of("level", 0.1)));
+                Arguments.of("noise-original", Map.of("level", 0.1)),
+                Arguments.of("conv", Map.of("act", "srelu")),
+                Arguments.of("conv", Map.of("act", "srelu", "batch_norm", false)),
+                // every training forward moves u and v by power iteration, also the gradient check's own forwards;
+                // with enough steps they stay at their fixed point, where u vᵀ is the exact derivative of σ
+                Arguments.of("sn-conv", Map.of("power_iterations", 100)),
+                Arguments.of("sn-conv", Map.of("kernel", 1, "stride", 2, "bias", true, "power_iterations", 100, "act", "tanh")),
+                Arguments.of("sn-conv", Map.of("batch_norm", false, "act", "srelu", "power_iterations", 100)),
+                Arguments.of("sn-conv", Map.of("act", "prelu", "power_iterations", 100)),
+                Arguments.of("oni-conv", Map.of()),
+                Arguments.of("oni-conv", Map.of("kernel", 1, "stride", 2, "bias", true, "T", 5, "act", "elu")),
+                Arguments.of("oni-conv", Map.of("batch_norm", false, "act", "srelu")));
+    }
+
+    /**
+     * For every registered plugin and every choice of its {@code act} (its defaults otherwise): the input gradient
+     * after an evaluation-mode forward equals finite differences.
+     */
+    @TestFactory
+    Stream<DynamicTest> inferenceInputGradientOfEveryPluginAndActivation() {
+        List<DynamicTest> tests = new java.util.ArrayList<>();
+        for (LayerPlugin p : LayerRegistry.load().plugins()) {
+            List<String> acts = p.parameters().stream().filter(s -> s.name().equals("act")).findFirst()
+                    .map(org.pnnlab.api.ParamSpec::choices).orElse(List.of());
+            List<Map<String, ?>> variants = new java.util.ArrayList<>();
+            if (acts.isEmpty()) variants.add(Map.of());
+            for (String act : acts) variants.add(Map.of("act", act));
+            for (Map<String, ?> params : variants) {
+                tests.add(DynamicTest.dynamicTest(p.id() + " " + params, () -> {
+                    InputType.InputTypeConvolutional in = acceptedInput(p, params);
+                    try {
+                        LayerContracts.inferenceInputGradient(p.create(params, context(in)).layers(), in);
+                    } catch (IllegalStateException e) {
+                        // a defect of its own, not of evaluation mode: a parameter-free feedback layer used as a
+                        // plain slot cannot back-propagate at all (SameDiff finds no variable to differentiate)
+                        org.junit.jupiter.api.Assumptions.assumeFalse(String.valueOf(e.getMessage())
+                                .contains("does not contain any trainable SDVariables"), p.id() + ": " + e.getMessage());
+                        throw e;
+                    }
+                }));
+            }
+        }
+        assertTrue(tests.size() > 30, "every plugin and activation: " + tests.size());
+        return tests.stream();
+    }
+
+    /** 2 channels in; the first of 6x6 and 1x1 (linear layers) on which the plugin builds and runs. */
+    static InputType.InputTypeConvolutional acceptedInput(LayerPlugin p, Map<String, ?> params) {
+        RuntimeException last = null;
+        for (int size : new int[]{6, 1}) {
+            var in = (InputType.InputTypeConvolutional) InputType.convolutional(size, size, 2);
+            try {
+                MultiLayerNetwork net = LayerContracts.network(p.create(params, context(in)).layers(), in, 3, new Adam(1e-3), 1);
+                net.output(org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.DOUBLE, 2, 2, size, size));
+                return in;
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        // fb-linear wants flattened features, which a plain image slot does not give it
+        org.junit.jupiter.api.Assumptions.abort("layer '" + p.id() + "' builds on neither a 6x6 nor a 1x1 image input: " + last);
+        throw new AssertionError(last);
+    }
+
+    static LayerContext context(InputType.InputTypeConvolutional in) {
+        return LayerContext.of("s", (int) in.getChannels(), 4, (int) in.getHeight(), (int) in.getWidth(), 99);
+    }
+
+    /** The check above fails for DL4J's own in-place ActivationLayer, which the layers no longer use. */
+    @Test
+    void inferenceGradientCheckCatchesAnInPlaceActivation() {
+        List<Layer> layers = new java.util.ArrayList<>(build("conv", Map.of("batch_norm", false, "act", "identity")));
+        layers.add(new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder()
+                .activation(org.nd4j.linalg.activations.Activation.TANH).build());
+        assertThrows(org.opentest4j.AssertionFailedError.class, () -> LayerContracts.inferenceInputGradient(layers, IN));
+        LayerContracts.inferenceInputGradient(build("conv", Map.of("batch_norm", false, "act", "tanh")), IN);
     }
 
     static List<Layer> build(String id, Map<String, ?> params) {

@@ -3,7 +3,6 @@ package org.pnnlab.models;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -14,6 +13,7 @@ import org.pnnlab.api.PnnException;
 import org.pnnlab.layers.dl4j.Activations;
 import org.pnnlab.layers.dl4j.BatchNorm;
 import org.pnnlab.layers.dl4j.Conv2d;
+import org.pnnlab.layers.dl4j.OutOfPlaceActivation;
 import org.pnnlab.layers.dl4j.Pool2d;
 
 /** Building blocks shared by the ResNet-style models: pooling, shortcuts, residual joins and the head. */
@@ -56,10 +56,13 @@ final class Blocks {
         return chain.last();
     }
 
-    /** {@code relu(branch + shortcut)}, out of place: an element-wise sum vertex and a ReLU layer. */
+    /**
+     * {@code relu(branch + shortcut)}, out of place: an element-wise sum vertex and a ReLU layer that does not
+     * overwrite the sum (DL4J's ActivationLayer would, in evaluation mode).
+     */
     static void join(GraphChain chain, String prefix, String branch, String shortcut) {
         chain.merge(prefix + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), branch, shortcut);
-        chain.add(new ActivationLayer.Builder().activation(new ActivationReLU()).name(prefix + "_relu").build());
+        chain.add(OutOfPlaceActivation.of(prefix + "_relu", new ActivationReLU()));
     }
 
     /**
@@ -81,7 +84,9 @@ final class Blocks {
     /**
      * A convolution slot filled by a layer plugin with the model's structure: the plugin must take {@code kernel},
      * {@code stride}, {@code padding} and {@code act} parameters (as {@code conv} and {@code convnorm} do); the
-     * user's parameters come on top of {@code defaults}, and the structure on top of both.
+     * user's parameters come on top of {@code defaults}, and the structure on top of both, except that a user's
+     * {@code act} (for example {@code srelu}) replaces the model's nonlinearity in every slot that has one (the
+     * slots whose structural {@code act} is {@code identity} keep it).
      */
     static void convSlot(GraphChain chain, org.pnnlab.api.LayerRegistry registry, String model, String slot,
                          String layerId, java.util.Map<String, ?> userParams, java.util.Map<String, ?> defaults,
@@ -104,7 +109,7 @@ final class Blocks {
         params.put("kernel", kernel);
         params.put("stride", stride);
         params.put("padding", padding);
-        params.put("act", act);
+        params.put("act", act.equals("identity") || !userParams.containsKey("act") ? act : userParams.get("act"));
         chain.slot(slot, layerId, params, out);
     }
 }

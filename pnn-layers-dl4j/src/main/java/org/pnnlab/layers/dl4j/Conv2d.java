@@ -151,6 +151,11 @@ public class Conv2d extends FeedForwardLayer {
 
     /** libnd4j integer arguments: kH kW sH sW pH pW dH dW paddingMode(0 = explicit) NCHW(0) weights OIYX(1). */
     int[] opArgs() {
+        return opArgs(kernel, stride, padding);
+    }
+
+    /** libnd4j {@code conv2d}/{@code conv2d_bp} integer arguments of a square NCHW convolution with OIYX weights. */
+    static int[] opArgs(int kernel, int stride, int padding) {
         return new int[]{kernel, kernel, stride, stride, padding, padding, 1, 1, 0, 0, 1};
     }
 

@@ -107,9 +107,10 @@ public abstract class FlatParams<L extends Layer> implements ParamInitializer {
     }
 
     /** Views into the flat array, one per parameter, shaped in c order. */
-    private Map<String, INDArray> split(NeuralNetConfiguration conf, INDArray view) {
-        INDArray flat = view.reshape(view.length());
+    private Map<String, INDArray> split(NeuralNetConfiguration conf, @org.jspecify.annotations.Nullable INDArray view) {
         Map<String, INDArray> m = new LinkedHashMap<>();
+        if (view == null && numParams(conf) == 0) return m; // DL4J passes no view to a layer without parameters
+        INDArray flat = java.util.Objects.requireNonNull(view, "parameter view").reshape(view.length());
         long offset = 0;
         for (Map.Entry<String, long[]> e : shapes(layer(conf.getLayer())).entrySet()) {
             long n = length(e.getValue());

@@ -57,6 +57,21 @@ public final class GoldenCases {
                 () -> runCase.accept(dir)));
     }
 
+    /**
+     * As {@link #tests(String, org.junit.jupiter.api.function.ThrowingConsumer)} for the case folders of a family
+     * whose names start with {@code case-<kind>-} (a family that holds several kinds of case).
+     */
+    public static Stream<org.junit.jupiter.api.DynamicTest> tests(String family, String kind,
+                                                                 org.junit.jupiter.api.function.ThrowingConsumer<Path> runCase) {
+        String prefix = "case-" + kind + "-";
+        List<Path> cases = list(family).stream().filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+        if (cases.isEmpty() && System.getProperty("pnn.golden.dir") == null) {
+            throw new AssertionError("no golden cases " + prefix + "* found under " + root().resolve(family));
+        }
+        return cases.stream().map(dir -> org.junit.jupiter.api.DynamicTest.dynamicTest(dir.getFileName().toString(),
+                () -> runCase.accept(dir)));
+    }
+
     public static JsonNode caseJson(Path dir) {
         try {
             return JSON.readTree(dir.resolve("case.json").toFile());

@@ -27,7 +27,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The checks every layer plugin must pass, usable from any module's tests (Java or Kotlin): a numeric
- * gradient check in double precision, a configuration JSON round trip and a ModelSerializer round trip.
+ * gradient check in double precision, a configuration JSON round trip, a ModelSerializer round trip, and the
+ * input gradient after an evaluation-mode forward pass (what attacks use) against finite differences.
  */
 public final class LayerContracts {
     private LayerContracts() {
@@ -125,6 +126,45 @@ public final class LayerContracts {
             assertEquals(net.params(), back.params(), "resumed training differs after restore");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The input gradient after an evaluation-mode forward pass equals central finite differences of the
+     * evaluation-mode output, in double precision: L = Σ out·g for a random g, every input value perturbed by
+     * ±1e-6. The layers first run one training-mode forward, so that running statistics and other state are
+     * not at their initial values. Catches layers that overwrite their input in evaluation mode (DL4J's
+     * ActivationLayer does, so its backward pass takes the derivative at the activated values).
+     */
+    public static void inferenceInputGradient(List<? extends Layer> layers, InputType.InputTypeConvolutional in) {
+        DataType before = Nd4j.dataType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        try {
+            LayerStack stack = new LayerStack(layers, in, 5);
+            Nd4j.getRandom().setSeed(17);
+            INDArray x = Nd4j.randn(DataType.DOUBLE, 2, in.getChannels(), in.getHeight(), in.getWidth());
+            stack.forward(x.dup(), true);
+            INDArray y = stack.forward(x.dup(), false);
+            INDArray g = Nd4j.randn(DataType.DOUBLE, y.shape());
+            INDArray dx = stack.backward(g, new java.util.HashMap<>()).dup();
+            double h = 1e-6;
+            INDArray flat = x.reshape(x.length());
+            INDArray fd = Nd4j.zeros(DataType.DOUBLE, x.length());
+            for (long i = 0; i < x.length(); i++) { // one perturbed forward pair per input value
+                double v = flat.getDouble(i);
+                flat.putScalar(i, v + h);
+                double plus = stack.forward(x.dup(), false).mul(g).sumNumber().doubleValue();
+                flat.putScalar(i, v - h);
+                double minus = stack.forward(x.dup(), false).mul(g).sumNumber().doubleValue();
+                flat.putScalar(i, v);
+                fd.putScalar(i, (plus - minus) / (2 * h));
+            }
+            double scale = Math.max(1e-3, fd.amaxNumber().doubleValue());
+            double err = dx.reshape(dx.length()).sub(fd).amaxNumber().doubleValue();
+            assertTrue(err <= 1e-5 * scale, "input gradient after an evaluation-mode forward differs from finite "
+                    + "differences by " + err + " (largest gradient " + scale + ") for " + layers);
+        } finally {
+            Nd4j.setDefaultDataTypes(before, before);
         }
     }
 }
