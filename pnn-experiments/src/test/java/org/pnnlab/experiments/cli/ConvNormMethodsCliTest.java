@@ -1,6 +1,7 @@
 package org.pnnlab.experiments.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -52,6 +53,18 @@ class ConvNormMethodsCliTest {
         assertEquals(RunRecord.COMPLETED, RunStore.read(run.resolve("run.json")).status());
         assertEquals("sn-conv", RunStore.read(run.resolve("run.json")).config().model().layer().id());
         assertEquals(6, countLayers(run, SpectralNormConv.class), "every slot of the simple CNN");
+        assertSpectraOfEverySlot(run);
+    }
+
+    /** The layer spectra of the run's last epoch cover every slot, with the exact circular values of its kernel. */
+    static void assertSpectraOfEverySlot(Path run) {
+        var spectra = RunStore.read(run.resolve("run.json")).epochs().get(0).spectra();
+        assertNotNull(spectra);
+        assertEquals(6, spectra.layers().size(), spectra.toString());
+        for (var l : spectra.layers()) {
+            assertNotNull(l.circular(), l.layer() + " applies one kernel");
+            assertTrue(l.operator().get(0) > 0, l.toString());
+        }
     }
 
     @Test
@@ -61,6 +74,7 @@ class ConvNormMethodsCliTest {
         Path run = singleRun(runs);
         assertEquals(RunRecord.COMPLETED, RunStore.read(run.resolve("run.json")).status());
         assertEquals(6, countLayers(run, OniConv.class));
+        assertSpectraOfEverySlot(run);
     }
 
     @Test

@@ -17,6 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.pnnlab.api.PnnException;
+import org.pnnlab.api.capability.ConvolutionGeometry;
+import org.pnnlab.api.capability.LinearConvolution;
 
 /**
  * Runtime of a {@link ReparamConv}: the subclass computes the applied kernel from the parameters (and may update
@@ -25,7 +27,7 @@ import org.pnnlab.api.PnnException;
  * and whatever the subclass keeps for its backward pass live outside any workspace, from a forward pass to the
  * next.
  */
-public abstract class ReparamConvLayer<C extends ReparamConv> extends BaseLayer<C> {
+public abstract class ReparamConvLayer<C extends ReparamConv> extends BaseLayer<C> implements LinearConvolution {
     private @Nullable INDArray appliedKernel;
 
     protected ReparamConvLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -45,7 +47,14 @@ public abstract class ReparamConvLayer<C extends ReparamConv> extends BaseLayer<
     protected abstract void kernelBackward(INDArray kernelGradient);
 
     /** The kernel the layer applies in evaluation mode, {@code [out, in, k, k]}; changes no state. */
+    @Override
     public abstract INDArray inferenceKernel();
+
+    @Override
+    public ConvolutionGeometry geometry() {
+        C c = layerConf();
+        return new ConvolutionGeometry(c.getNIn(), c.getNOut(), c.getKernel(), c.getStride(), c.getPadding());
+    }
 
     private INDArray checkedInput() {
         C c = layerConf();
