@@ -11,18 +11,20 @@ import org.pnnlab.experiments.study.StudyCell;
  *
  * @param study the study's name (its claims and logs are kept under it)
  * @param configJson the cell's resolved configuration, {@link RunConfigJson#write}
- * @param layer the layer arm's label
+ * @param arm the cell's arm
+ * @param setting the cell's setting index
+ * @param layer the layer entry's label
  * @param model the model arm's label, or null
  * @param condition the condition's label
  */
-record CellTask(String study, String configJson, String layer, @Nullable String model, String condition)
+record CellTask(String study, String configJson, String arm, int setting, String layer, @Nullable String model, String condition)
         implements Serializable {
 
     static CellTask of(String study, StudyCell c) {
-        return new CellTask(study, RunConfigJson.write(c.config()), c.layer(), c.model(), c.condition());
+        return new CellTask(study, RunConfigJson.write(c.config()), c.arm(), c.setting(), c.layer(), c.model(), c.condition());
     }
 
     StudyCell cell() {
-        return new StudyCell(layer, model, condition, RunConfigJson.parse(configJson, "cell of study " + study));
+        return new StudyCell(arm, setting, layer, model, condition, RunConfigJson.parse(configJson, "cell of study " + study));
     }
 }
