@@ -20,16 +20,20 @@ final class SparkMaster {
     private SparkMaster() {
     }
 
-    /** A Spark context for {@code conf}; a {@link PnnException} naming the master when there is none to be had. */
-    static JavaSparkContext connect(SparkConf conf) {
-        String master = conf.get("spark.master", "");
+    /**
+     * A Spark context for the application {@code appName} on {@code master}, speculative execution off (see
+     * {@link SparkStudyExecutor}); a {@link PnnException} naming the master when there is none to be had. The master
+     * is checked before anything of Spark is started.
+     */
+    static JavaSparkContext connect(String appName, String master) {
         if (master.isEmpty()) {
             throw new PnnException("no Spark master: give --spark MASTER (local[N], local[N,F] or spark://HOST:PORT), "
                     + "or spark-submit's --master");
         }
         if (master.startsWith("spark://")) checkReachable(master);
         try {
-            return new JavaSparkContext(conf);
+            return new JavaSparkContext(new SparkConf().setAppName(appName).setMaster(master)
+                    .set("spark.speculation", "false"));
         } catch (Exception e) { // Spark throws its checked SparkException without declaring it
             String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             throw new PnnException("the Spark master '" + master + "' cannot be used: " + why + "; use local[N], "

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.spark.SparkConf;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -100,9 +99,7 @@ public final class SparkStudyExecutor implements ClusterStudyExecutor {
         TaskCellSettings shipped = TaskCellSettings.of(settings);
         CellSettings absolute = shipped.cellSettings();
         StudyRunner.checkWritable(absolute.runsDir());
-        SparkConf conf = new SparkConf().setAppName("pnn study " + study.name()).setMaster(master)
-                .set("spark.speculation", "false");
-        try (JavaSparkContext sc = SparkMaster.connect(conf)) {
+        try (JavaSparkContext sc = SparkMaster.connect("pnn study " + study.name(), master)) {
             StudyRunner.writeManifest(study, absolute.runsDir());
             List<CellTask> tasks = study.cells().stream().filter(c -> c.status(absolute.runsDir()) != CellStatus.DONE)
                     .map(c -> CellTask.of(study.name(), c)).toList();

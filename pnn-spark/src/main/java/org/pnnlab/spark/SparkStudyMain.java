@@ -2,7 +2,6 @@ package org.pnnlab.spark;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.SparkConf;
 import org.pnnlab.experiments.cli.PnnCli;
 
 /**
@@ -15,7 +14,7 @@ public final class SparkStudyMain {
     }
 
     public static void main(String[] args) {
-        String master = new SparkConf().get("spark.master", "");
+        String master = System.getProperty("spark.master", ""); // what spark-submit's --master sets
         if (master.isEmpty()) {
             System.err.println("error: no Spark master: start this class with spark-submit --master MASTER, or use "
                     + "'pnn study run FILE --spark MASTER'");
