@@ -19,7 +19,7 @@ import org.pnnlab.api.study.StudyManifest;
 
 /**
  * The "Verdicts" section: for each study found beside the runs, each condition (and other setting the study varies)
- * and each layer against the study's baseline layer, the paired difference in test accuracy over the seeds both have,
+ * and each arm (a layer entry of the study, named by its label, or an experiment) against the study's baseline arm, the paired difference in test accuracy over the seeds both have,
  * its 95 % confidence interval, the paired t-test's p-value with Holm's correction across the study's comparisons,
  * a verdict in words and the number of seeds that would detect a 1-point difference (see {@link Paired}).
  */
@@ -38,7 +38,7 @@ final class Verdicts {
     }
 
     /**
-     * One row: {@code layer} against the baseline in one setting.
+     * One row: the arm {@code layer} against the baseline arm in one setting.
      *
      * @param seeds the paired seeds; {@code paired} is computed over them, in points
      */
@@ -48,33 +48,51 @@ final class Verdicts {
 
     /** The study's comparisons, in table order (condition, setting, layer); Holm's correction is across them. */
     static List<Comparison> compare(StudyManifest study, List<RunRecord> runs) {
+        Map<String, StudyManifest.Cell> cellOf = new HashMap<>();
+        for (StudyManifest.Cell c : study.cells()) cellOf.put(c.experiment() + "/" + c.runId(), c);
+        List<String> armOrder = study.cells().stream().map(StudyManifest.Cell::arm).filter(java.util.Objects::nonNull)
+                .distinct().toList();
         List<Groups.Group> groups = Groups.of(cellRuns(study, runs));
         Map<String, List<Groups.Group>> bySetting = new LinkedHashMap<>();
-        Map<Groups.Group, String> key = new HashMap<>();
+        Map<Groups.Group, String> armOf = new HashMap<>();
         for (Groups.Group g : groups) {
-            Map<String, String> f = new TreeMap<>(ConfigFields.of(g.config()));
-            f.keySet().removeIf(k -> Groups.ignored(k, LAYER_FIELDS));
-            key.put(g, f.toString());
-            bySetting.computeIfAbsent(f.toString(), k -> new ArrayList<>()).add(g);
+            RunRecord first = g.all().get(0);
+            StudyManifest.Cell cell = cellOf.get(first.experiment() + "/" + first.runId());
+            // manifests written before arms and settings were recorded: the layer id, and the configuration less the
+            // layer's fields
+            armOf.put(g, cell.arm() != null ? cell.arm() : g.layer());
+            String key;
+            if (cell.setting() != null) {
+                key = "setting " + cell.setting();
+            } else {
+                Map<String, String> f = new TreeMap<>(ConfigFields.of(g.config()));
+                f.keySet().removeIf(k -> Groups.ignored(k, LAYER_FIELDS));
+                key = f.toString();
+            }
+            bySetting.computeIfAbsent(key, k -> new ArrayList<>()).add(g);
         }
-        List<Groups.Group> representatives = bySetting.values().stream().map(l -> l.get(0)).toList();
+        // each setting is shown by its baseline's configuration, so that what differs between arms is not shown
+        List<Groups.Group> representatives = bySetting.values().stream().map(l -> l.stream()
+                .filter(g -> armOf.get(g).equals(study.baseline())).findFirst().orElse(l.get(0))).toList();
         Set<String> notShown = new java.util.HashSet<>(LAYER_FIELDS);
         notShown.addAll(CONDITION_FIELDS);
         Map<Groups.Group, String> settings = Groups.differingSettings(representatives, notShown);
 
         List<Comparison> out = new ArrayList<>();
+        int index = 0;
         for (List<Groups.Group> same : bySetting.values()) {
-            Groups.Group first = same.get(0);
-            String setting = settings.get(first);
-            List<Groups.Group> bases = same.stream().filter(g -> g.layer().equals(study.baseline())).toList();
-            List<Groups.Group> others = new ArrayList<>(same.stream().filter(g -> !g.layer().equals(study.baseline()))
+            String setting = settings.get(representatives.get(index++));
+            List<Groups.Group> bases = same.stream().filter(g -> armOf.get(g).equals(study.baseline())).toList();
+            List<Groups.Group> others = new ArrayList<>(same.stream().filter(g -> !armOf.get(g).equals(study.baseline()))
                     .toList());
-            others.sort(Comparator.comparing(Groups.Group::layer).thenComparing(g -> g.config().model().otherSlots()
-                    .params().toString()));
+            others.sort(Comparator.comparing((Groups.Group g) -> armOrder.indexOf(armOf.get(g)))
+                    .thenComparing(armOf::get)
+                    .thenComparing(g -> g.config().model().otherSlots().params().toString()));
             for (Groups.Group o : others) {
-                String layer = o.layer();
-                if (others.stream().filter(g -> g.layer().equals(o.layer())).count() > 1) {
-                    layer += " " + o.config().model().otherSlots().params();
+                String arm = armOf.get(o);
+                String layer = arm;
+                if (others.stream().filter(g -> armOf.get(g).equals(arm)).count() > 1) { // only without recorded arms
+                    layer = arm + " " + o.config().model().otherSlots().params();
                 }
                 if (bases.size() != 1) {
                     String problem = bases.isEmpty() ? "no runs of the baseline " + study.baseline() + " in this setting"
@@ -116,8 +134,8 @@ final class Verdicts {
         List<StudyManifest> sorted = new ArrayList<>(studies);
         sorted.sort(Comparator.comparing(StudyManifest::name));
         for (StudyManifest s : sorted) study(b, s, runs);
-        b.append("<p class=\"note\">Each row compares a layer with the study's baseline layer in one condition (and ")
-                .append("setting), paired over the seeds both completed: the same seed gives both the same data order, ")
+        b.append("<p class=\"note\">Each row compares an arm of the study (a layer entry, named by its label, or ")
+                .append("an experiment) with the study's baseline arm in one condition (and setting), paired over the seeds both completed: the same seed gives both the same data order, ")
                 .append("noise and subset. Accuracy is the ").append(esc(Accuracy.MEANING)).append(", in percent; ")
                 .append("\u0394 is the mean over the paired seeds of (layer \u2212 baseline) in percentage points, ")
                 .append("with its 95% confidence interval \u0394 \u00b1 t<sub>0.975,n\u22121</sub>\u00b7s/\u221an ")
@@ -140,14 +158,14 @@ final class Verdicts {
                 .append(completed).append(" completed)</span></h3>\n");
         List<Comparison> rows = compare(study, runs);
         if (rows.isEmpty()) {
-            b.append("<p class=\"note\">No layer to compare with the baseline yet.</p>\n</div>\n");
+            b.append("<p class=\"note\">No arm to compare with the baseline yet.</p>\n</div>\n");
             return;
         }
         double[] holm = Paired.holm(rows.stream().mapToDouble(c -> c.paired().p()).toArray());
         boolean anySetting = rows.stream().anyMatch(c -> !c.setting().isEmpty());
         b.append("<div class=\"table-wrap\"><table class=\"data sortable verdicts\">\n<thead><tr><th>Condition</th>");
         if (anySetting) b.append("<th>Setting</th>");
-        b.append("<th>Layer</th><th>Baseline</th><th class=\"num\">Paired seeds</th>")
+        b.append("<th>Arm</th><th>Baseline</th><th class=\"num\">Paired seeds</th>")
                 .append("<th class=\"num\">Baseline<br><span class=\"sub\">accuracy (%)</span></th>")
                 .append("<th class=\"num\">Layer<br><span class=\"sub\">accuracy (%)</span></th>")
                 .append("<th class=\"num\">\u0394<br><span class=\"sub\">points</span></th>")

@@ -213,7 +213,7 @@ final class Fixtures {
     /** The manifest of {@link #studyRuns()}. */
     static org.pnnlab.api.study.StudyManifest studyManifest(List<RunRecord> runs) {
         return new org.pnnlab.api.study.StudyManifest("noise-study", "studies/noise.yaml", "conv", runs.stream()
-                .map(r -> new org.pnnlab.api.study.StudyManifest.Cell(r.experiment(), r.runId())).toList());
+                .map(r -> new org.pnnlab.api.study.StudyManifest.Cell(r.experiment(), r.runId(), null, null)).toList());
     }
 
     /** Writes {@code runs} and their study manifest under {@code runsDir}, as a study runner does. */

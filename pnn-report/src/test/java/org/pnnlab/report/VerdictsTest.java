@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Map;
+import org.pnnlab.api.run.LayerChoice;
 import org.pnnlab.api.run.RunConfig;
 import org.pnnlab.api.run.RunRecord;
 import org.pnnlab.api.study.StudyManifest;
@@ -72,6 +74,68 @@ class VerdictsTest {
         assertEquals(List.of(1L, 2L), c.get(0).seeds());
         assertEquals(0.75, c.get(0).paired().mean(), 1e-9);   // (1 + 0.5) / 2
         assertEquals("no runs of the baseline conv in this setting", c.get(1).problem());
+    }
+
+    @Test
+    void armsThatShareALayerIdAreComparedByTheirLabels() {
+        // three arms of one layer id: nmasks 1 (the baseline, "one-mask"), nmasks 4, and nmasks 4 with mix_maps;
+        // clean and 40% noise; seeds 1-3. Accuracy (%) = 90 + arm offset (0, +1, -2) + seed + noise offset (0, -10)
+        String[] labels = {"one-mask", "fan-out", "fan-out-mix"};
+        List<Map<String, Object>> params = List.of(Map.of("nmasks", 1), Map.of("nmasks", 4),
+                Map.of("nmasks", 4, "mix_maps", true));
+        double[] offset = {0, 1, -2};
+        List<RunRecord> runs = new ArrayList<>();
+        List<StudyManifest.Cell> cells = new ArrayList<>();
+        for (int arm = 0; arm < 3; arm++) {
+            for (int setting = 0; setting < 2; setting++) {
+                for (long seed = 1; seed <= 3; seed++) {
+                    RunConfig base = Fixtures.config("arms-e", "perturbation", seed, 1);
+                    RunConfig c = base.withModel(base.model().withLayer(new LayerChoice("perturbation",
+                            params.get(arm))));
+                    if (setting == 1) c = Fixtures.noise(0.4).apply(c);
+                    double a = (90 + offset[arm] + seed - 10 * setting) / 100;
+                    RunRecord r = Fixtures.run(c, RunRecord.COMPLETED, new double[] {a}, a, null);
+                    runs.add(r);
+                    cells.add(new StudyManifest.Cell(r.experiment(), r.runId(), labels[arm], setting));
+                }
+            }
+        }
+        StudyManifest manifest = new StudyManifest("arms", "studies/arms.yaml", "one-mask", cells);
+        List<Verdicts.Comparison> c = Verdicts.compare(manifest, runs);
+        assertEquals(4, c.size(), c.toString());
+        assertEquals(List.of("fan-out", "fan-out-mix", "fan-out", "fan-out-mix"),
+                c.stream().map(Verdicts.Comparison::layer).toList(), "arms by label, in the study's order");
+        assertEquals(List.of(1.0, -2.0, 1.0, -2.0), c.stream().map(x -> x.paired().mean()).toList());
+        for (Verdicts.Comparison x : c) {
+            assertEquals("one-mask", x.baseline());
+            assertEquals(null, x.problem());
+            assertEquals(List.of(1L, 2L, 3L), x.seeds());
+            assertEquals("", x.setting(), "the arms' layer parameters are not a setting");
+        }
+        assertEquals("sym-noise 40%", c.get(2).condition().label());
+    }
+
+    @Test
+    void experimentArmsWithDifferentModelOptionsAreComparedInOneSetting() {
+        // two experiments as the arms (as cnnf-fashion: the same layer, a model option apart)
+        List<RunRecord> runs = new ArrayList<>();
+        List<StudyManifest.Cell> cells = new ArrayList<>();
+        for (String exp : List.of("cnn-adv", "cnnf-adv")) {
+            for (long seed = 1; seed <= 3; seed++) {
+                RunConfig base = Fixtures.config(exp, "conv", seed, 1);
+                RunConfig c = base.withModel(base.model().withOptions(Map.of("cycles", exp.equals("cnn-adv") ? 0 : 2)));
+                double a = (exp.equals("cnn-adv") ? 80 : 83) / 100.0 + seed / 1000.0;
+                RunRecord r = Fixtures.run(c, RunRecord.COMPLETED, new double[] {a}, a, null);
+                runs.add(r);
+                cells.add(new StudyManifest.Cell(exp, r.runId(), exp, 0));
+            }
+        }
+        List<Verdicts.Comparison> c = Verdicts.compare(new StudyManifest("cnnf", "f.yaml", "cnn-adv", cells), runs);
+        assertEquals(1, c.size(), c.toString());
+        assertEquals("cnnf-adv", c.get(0).layer());
+        assertEquals("cnn-adv", c.get(0).baseline());
+        assertEquals(3.0, c.get(0).paired().mean(), 1e-9);
+        assertEquals("", c.get(0).setting());
     }
 
     @Test

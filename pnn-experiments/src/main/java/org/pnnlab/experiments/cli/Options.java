@@ -319,6 +319,11 @@ final class Options {
         @Parameter(names = "--jobs", description = "run: cells run at once, each a child process with a share of the cores")
         int jobs = 1;
 
+        @Parameter(names = "--spark", description = "run: the cells as Spark tasks on this master (local[N], local[N,F], "
+                + "spark://HOST:PORT), one task per cell; needs pnn-spark on the class path and a runs folder every "
+                + "executor sees")
+        String spark;
+
         @Parameter(names = "--data-dir", description = "data folder (default $PNN_DATA or ~/.pnn/data)", converter = PathConverter.class)
         Path dataDir;
 

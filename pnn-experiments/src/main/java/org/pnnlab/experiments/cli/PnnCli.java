@@ -48,7 +48,7 @@ import org.pnnlab.report.ReportCommand;
 public final class PnnCli {
     private final PrintStream out;
 
-    PnnCli(PrintStream out) {
+    public PnnCli(PrintStream out) {
         this.out = out;
     }
 
@@ -61,7 +61,7 @@ public final class PnnCli {
     }
 
     /** Runs the command line; returns the exit code. */
-    int execute(String... args) {
+    public int execute(String... args) {
         Options.Global global = new Options.Global();
         Options.ListCmd list = new Options.ListCmd();
         Options.Run run = new Options.Run();

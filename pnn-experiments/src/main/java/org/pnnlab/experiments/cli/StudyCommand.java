@@ -10,6 +10,9 @@ import java.nio.file.Paths;
 import org.pnnlab.api.LayerRegistry;
 import org.pnnlab.api.experiment.ExperimentRegistry;
 import org.pnnlab.experiments.CoreModule;
+import org.pnnlab.api.PnnException;
+import org.pnnlab.experiments.study.CellSettings;
+import org.pnnlab.experiments.study.ClusterStudyExecutor;
 import org.pnnlab.experiments.study.Study;
 import org.pnnlab.experiments.study.StudyPlan;
 import org.pnnlab.experiments.study.StudyReader;
@@ -29,16 +32,31 @@ final class StudyCommand {
 
     int run(Options.StudyCmd s) {
         if (s.args.size() != 2 || !(s.args.get(0).equals("plan") || s.args.get(0).equals("run"))) {
-            throw new ParameterException("usage: pnn study plan FILE | pnn study run FILE [--jobs N] [--runs-dir DIR]");
+            throw new ParameterException("usage: pnn study plan FILE | pnn study run FILE [--jobs N | --spark MASTER] "
+                    + "[--runs-dir DIR]");
         }
         // every check (the file, each cell, the settings) happens before anything is started
-        StudyRunner.Settings settings = new StudyRunner.Settings(s.runsDir, s.jobs, s.dataDir, !s.noDownload,
-                s.checkpointMinutes);
+        CellSettings cells = new CellSettings(s.runsDir, s.dataDir, !s.noDownload, s.checkpointMinutes);
+        StudyRunner.Settings settings = new StudyRunner.Settings(cells, s.jobs);
+        ClusterStudyExecutor cluster = null;
+        if (s.spark != null) {
+            if (s.args.get(0).equals("plan")) {
+                throw new ParameterException("--spark is an option of 'pnn study run'; 'study plan' only reads the runs folder");
+            }
+            if (s.jobs != 1) {
+                throw new ParameterException("--jobs and --spark exclude each other: on Spark the cells run at once are "
+                        + "the executors' cores (spark.task.cpus each); drop --jobs");
+            }
+            cluster = ClusterStudyExecutor.installed().orElseThrow(() -> new PnnException("--spark needs the pnn-spark "
+                    + "module on the class path: build it (mvn -B -DskipTests package) and use the ./pnn launcher, which "
+                    + "adds it when --spark is given"));
+        }
         Study study = Study.load(Paths.get(s.args.get(1)), ExperimentRegistry.load(), LayerRegistry.load(), resolver());
         if (s.args.get(0).equals("plan")) {
             out.print(StudyPlan.render(study, s.runsDir));
             return 0;
         }
+        if (cluster != null) return report(study, cluster.run(study, cells, s.spark, out));
         return execute(study, settings);
     }
 
@@ -50,7 +68,7 @@ final class StudyCommand {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + DEMO, e);
         }
-        StudyRunner.Settings settings = new StudyRunner.Settings(runsDir, jobs, null, false, 10);
+        StudyRunner.Settings settings = new StudyRunner.Settings(new CellSettings(runsDir, null, false, 10), jobs);
         Study study = Study.expand(StudyReader.parse(yaml, DEMO), DEMO, "demo", ExperimentRegistry.load(),
                 LayerRegistry.load(), resolver());
         return execute(study, settings);
@@ -59,7 +77,10 @@ final class StudyCommand {
     private int execute(Study study, StudyRunner.Settings settings) {
         boolean terminal = System.console() != null && !"dumb".equals(System.getenv("TERM"))
                 && !"log".equals(System.getenv("PNN_PROGRESS"));
-        StudyRunner.Outcome o = new StudyRunner(study, settings, out, terminal).run();
+        return report(study, new StudyRunner(study, settings, out, terminal).run());
+    }
+
+    private static int report(Study study, StudyRunner.Outcome o) {
         if (!o.failed().isEmpty()) {
             System.err.println("error: " + o.failed().size() + " cell(s) of study " + study.name() + " failed; their "
                     + "logs: " + o.failed().values() + "; run the study again to resume them");

@@ -38,7 +38,7 @@ import org.pnnlab.experiments.train.ConfigResolver;
  *
  * @param name the study's name
  * @param file the study file, as given
- * @param baseline the baseline arm's layer id (what the manifest and the report compare with)
+ * @param baseline the baseline arm's label (what the manifest and the report compare with; see {@link #armLabel})
  * @param cells the cells in grid order
  * @param notes what was left out and why (an optional layer that is not installed)
  */
@@ -60,8 +60,8 @@ public record Study(String name, String file, String baseline, List<StudyCell> c
 
     /** The manifest the report reads. */
     public StudyManifest manifest() {
-        return new StudyManifest(name, file, baseline,
-                cells.stream().map(c -> new StudyManifest.Cell(c.experiment(), c.runId())).toList());
+        return new StudyManifest(name, file, baseline, cells.stream()
+                .map(c -> new StudyManifest.Cell(c.experiment(), c.runId(), c.arm(), c.setting())).toList());
     }
 
     /** Checks every part of {@code f} and expands it; every problem is one line starting with {@code source}. */
@@ -93,13 +93,21 @@ public record Study(String name, String file, String baseline, List<StudyCell> c
                         + "'; give them distinct 'label's");
             }
         }
-        if (f.baseline() == null) {
-            throw new PnnException(source + ": 'baseline' is missing: name the layer entry the others are compared "
-                    + "with, one of " + labels);
+        List<String> arms = new ArrayList<>();
+        for (String exp : experimentNames) {
+            for (LayerEntry e : layerAxis) arms.add(armLabel(exp, e, experimentNames.size(), layerAxis.size()));
         }
-        LayerEntry baseline = layerAxis.stream().filter(e -> e.labelOrId().equals(f.baseline())).findFirst()
-                .orElseThrow(() -> new PnnException(source + ": baseline '" + f.baseline() + "' is not among the layers; "
-                        + "use one of " + layerAxis.stream().map(LayerEntry::labelOrId).toList()));
+        String what = experimentNames.size() == 1 ? "the layers" : "the study's arms (with several experiments an arm is "
+                + (layerAxis.size() == 1 ? "an experiment" : "EXPERIMENT/LAYER-LABEL") + ")";
+        if (f.baseline() == null) {
+            throw new PnnException(source + ": 'baseline' is missing: name the arm the others are compared with, one "
+                    + "of " + arms);
+        }
+        if (!arms.contains(f.baseline())) {
+            throw new PnnException(source + ": baseline '" + f.baseline() + "' is not among " + what + "; use one of "
+                    + arms);
+        }
+        LayerEntry baseline = layerAxis.get(arms.indexOf(f.baseline()) % layerAxis.size());
         List<String> notes = new ArrayList<>();
         List<LayerEntry> installed = new ArrayList<>();
         for (LayerEntry e : layerAxis) {
@@ -146,11 +154,16 @@ public record Study(String name, String file, String baseline, List<StudyCell> c
         List<StudyCell> cells = new ArrayList<>();
         Map<String, StudyCell> byId = new HashMap<>();
         for (String exp : experimentNames) {
-            for (ModelEntry m : models) {
+            for (int mi = 0; mi < models.size(); mi++) {
+                ModelEntry m = models.get(mi);
                 for (LayerEntry l : installed) {
-                    for (ConditionEntry c : conditions) {
+                    String arm = armLabel(exp, l, experimentNames.size(), layerAxis.size());
+                    for (int ci = 0; ci < conditions.size(); ci++) {
+                        ConditionEntry c = conditions.get(ci);
+                        int setting = mi * conditions.size() + ci;
                         for (long seed : seeds) {
-                            StudyCell cell = cell(bases.get(exp), m, l, c, seed, f.attacks(), resolver, source);
+                            StudyCell cell = cell(bases.get(exp), m, l, arm, setting, c, seed, f.attacks(), resolver,
+                                    source);
                             StudyCell twin = byId.putIfAbsent(cell.runId(), cell);
                             if (twin != null) {
                                 throw new PnnException(source + ": cells (" + twin.describe() + ") and (" + cell.describe()
@@ -162,7 +175,17 @@ public record Study(String name, String file, String baseline, List<StudyCell> c
                 }
             }
         }
-        return new Study(name, source, baseline.id(), cells, notes);
+        return new Study(name, source, f.baseline(), cells, notes);
+    }
+
+    /**
+     * The label of an arm, what the report compares with the baseline: the layer entry's label (default: its id) in
+     * a study of one experiment; with several experiments, the experiment, or {@code EXPERIMENT/LABEL} when there are
+     * several layer entries too.
+     */
+    static String armLabel(String experiment, LayerEntry layer, int experiments, int layers) {
+        if (experiments == 1) return layer.labelOrId();
+        return layers == 1 ? experiment : experiment + "/" + layer.labelOrId();
     }
 
     private static List<String> experimentNames(StudyFile f, String source) {
@@ -189,7 +212,8 @@ public record Study(String name, String file, String baseline, List<StudyCell> c
         return values;
     }
 
-    private static StudyCell cell(RunConfig base, @Nullable ModelEntry m, LayerEntry l, ConditionEntry c, long seed,
+    private static StudyCell cell(RunConfig base, @Nullable ModelEntry m, LayerEntry l, String arm, int setting,
+                                  ConditionEntry c, long seed,
                                   @Nullable List<String> attacks, ConfigResolver resolver, String source) {
         String modelLabel = m == null ? null : m.describe(base.model().name());
         try {
@@ -207,7 +231,7 @@ public record Study(String name, String file, String baseline, List<StudyCell> c
             r = r.withModel(model).withData(data(r.data(), c)).withAdversarial(adversarial(r.adversarial(), c.adversarial()));
             if (attacks != null) r = r.withEvaluation(r.evaluation().withAttacks(attacks));
             r = resolver.resolve(r);
-            return new StudyCell(l.labelOrId(), modelLabel, label(r), r);
+            return new StudyCell(arm, setting, l.labelOrId(), modelLabel, label(r), r);
         } catch (PnnException e) {
             throw new PnnException(source + ": cell (" + (modelLabel != null ? "model=" + modelLabel + ", " : "")
                     + "layer=" + l.labelOrId() + ", condition=" + c.describe() + ", seed=" + seed + " of "

@@ -10,12 +10,16 @@ import org.pnnlab.api.run.RunStore;
 /**
  * One cell of a study's grid: a resolved configuration (so its run id is final) and the axis values it came from.
  *
+ * @param arm the label of the cell's arm ({@link Study#armLabel}): what the report compares with the baseline arm
+ * @param setting the index of the cell's setting (its model and condition entries) in the grid: cells of one setting
+ *     and seed are compared across arms
  * @param layer the layer entry's label
  * @param model the model entry's label, or null when the study has no models axis
  * @param condition the condition's label ({@code clean}, {@code sym-noise 40%}, ...)
  * @param config the resolved configuration
  */
-public record StudyCell(String layer, @Nullable String model, String condition, RunConfig config) {
+public record StudyCell(String arm, int setting, String layer, @Nullable String model, String condition,
+                        RunConfig config) {
 
     public String experiment() {
         return config.experiment();

@@ -24,7 +24,8 @@ import org.pnnlab.api.run.NoiseType;
  * @param conditions the conditions axis; null: one cell with the base experiment's conditions
  * @param attacks the attacks evaluated after training (every cell); null: the base experiment's
  * @param seeds the seeds axis
- * @param baseline the label of the layer entry the others are compared with
+ * @param baseline the arm the others are compared with: a layer entry's label; with several experiments, an
+ *     experiment (one layer entry) or {@code EXPERIMENT/LABEL}
  */
 public record StudyFile(@Nullable String name, @Nullable String experiment, @Nullable List<String> experiments,
                         @Nullable JsonNode overrides, @Nullable List<LayerEntry> layers,
@@ -36,7 +37,8 @@ public record StudyFile(@Nullable String name, @Nullable String experiment, @Nul
      * has its own design of the first slot, that slot's layer (the layer under test then fills every other slot).
      *
      * @param id the layer plugin's id
-     * @param label the arm's name in the plan and for {@code baseline}; null: the id
+     * @param label the arm's name in the plan, the manifest, the report and for {@code baseline}; unique in the study;
+ *     null: the id (two entries with the same id and other parameters need labels)
      * @param params the plugin's parameters; null: its defaults
      * @param first the first slot's layer; null: as the base model has it
      * @param optional skip this arm (with a notice) when its plugin, or its first slot's, is not installed

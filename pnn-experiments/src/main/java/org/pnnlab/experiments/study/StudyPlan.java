@@ -34,7 +34,7 @@ public final class StudyPlan {
         int[] width = new int[rows.get(0).length];
         for (String[] r : rows) for (int j = 0; j < r.length; j++) width[j] = Math.max(width[j], r[j].length());
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "study %s (%s): %d cells, baseline layer %s, runs in %s%n", study.name(),
+        sb.append(String.format(Locale.ROOT, "study %s (%s): %d cells, baseline arm %s, runs in %s%n", study.name(),
                 study.file(), study.cells().size(), study.baseline(), runsDir));
         for (String note : study.notes()) sb.append("note: ").append(note).append('\n');
         for (String[] r : rows) {

@@ -67,7 +67,7 @@ class StudyCliTest {
         Path runs = tmp.resolve("runs");
         CliTest.Result plan = cli("study", "plan", file.toString(), "--runs-dir", runs.toString());
         assertEquals(0, plan.code(), plan.err());
-        assertTrue(plan.out().contains("study tiny (" + file + "): 2 cells, baseline layer conv"), plan.out());
+        assertTrue(plan.out().contains("study tiny (" + file + "): 2 cells, baseline arm conv"), plan.out());
         assertTrue(plan.out().contains("EXPERIMENT        LAYER         CONDITION  SEED  RUN ID"), plan.out());
         assertTrue(plan.out().matches("(?s).*mnist-lenet-conv  perturbation  clean      1     "
                 + "mnist-lenet-conv-perturbation-[0-9a-f]{8}-s1  not started\n.*"), plan.out());

@@ -151,6 +151,58 @@ class StudyFileTest {
     }
 
     @Test
+    void armsSharingALayerIdAreNamedByLabelAndRecordedPerCellInTheManifest() {
+        Study s = expand("""
+                experiment: mnist-lenet-conv
+                overrides: {data: {dataset: mnist-subset, trainLimit: 128}, optim: {epochs: 1}}
+                layers:
+                  - {id: perturbation, label: one-mask, params: {nmasks: 1}, first: {id: conv}}
+                  - {id: perturbation, label: fan-out, params: {nmasks: 4, mix_maps: true}, first: {id: conv}}
+                baseline: one-mask
+                conditions: [{}, {labelNoise: 0.4}]
+                seeds: [1, 2]
+                """);
+        assertEquals("one-mask", s.baseline());
+        assertEquals(List.of("one-mask", "one-mask", "one-mask", "one-mask", "fan-out", "fan-out", "fan-out", "fan-out"),
+                s.cells().stream().map(StudyCell::arm).toList());
+        assertEquals(List.of(0, 0, 1, 1, 0, 0, 1, 1), s.cells().stream().map(StudyCell::setting).toList());
+        var manifest = s.manifest();
+        assertEquals("one-mask", manifest.baseline());
+        for (int i = 0; i < s.cells().size(); i++) {
+            assertEquals(s.cells().get(i).arm(), manifest.cells().get(i).arm());
+            assertEquals(s.cells().get(i).setting(), manifest.cells().get(i).setting());
+            assertEquals(s.cells().get(i).runId(), manifest.cells().get(i).runId());
+        }
+        assertEquals("t.yaml: two layer entries are called 'perturbation'; give them distinct 'label's", error("""
+                experiment: mnist-lenet-conv
+                layers: [{id: perturbation, params: {nmasks: 1}}, {id: perturbation, params: {nmasks: 2}}]
+                baseline: perturbation
+                seeds: [1]
+                """));
+    }
+
+    @Test
+    void withSeveralExperimentsTheArmsAreTheExperiments() {
+        String twoExperiments = """
+                experiments: [mnist-lenet-conv, mnist-lenet-perturb]
+                overrides: {data: {dataset: mnist-subset, trainLimit: 128}, optim: {epochs: 1}}
+                layers: [{id: conv}]
+                baseline: mnist-lenet-conv
+                seeds: [1]
+                """;
+        Study s = expand(twoExperiments);
+        assertEquals(List.of("mnist-lenet-conv", "mnist-lenet-perturb"), s.cells().stream().map(StudyCell::arm).toList());
+        assertEquals(List.of(0, 0), s.cells().stream().map(StudyCell::setting).toList());
+        assertEquals("t.yaml: baseline 'conv' is not among the study's arms (with several experiments an arm is an "
+                        + "experiment); use one of [mnist-lenet-conv, mnist-lenet-perturb]",
+                error(twoExperiments.replace("baseline: mnist-lenet-conv", "baseline: conv")));
+        Study both = expand(twoExperiments.replace("[{id: conv}]", "[{id: conv}, {id: perturbation, label: p}]")
+                .replace("baseline: mnist-lenet-conv", "baseline: mnist-lenet-conv/conv"));
+        assertEquals(List.of("mnist-lenet-conv/conv", "mnist-lenet-conv/p", "mnist-lenet-perturb/conv",
+                "mnist-lenet-perturb/p"), both.cells().stream().map(StudyCell::arm).toList());
+    }
+
+    @Test
     void mergePatchReplacesMergesAndRemoves() throws IOException {
         var m = new com.fasterxml.jackson.databind.ObjectMapper();
         var target = m.readTree("{\"a\": {\"b\": 1, \"c\": 2}, \"d\": [1, 2]}");
