@@ -230,6 +230,7 @@ public record Study(String name, String file, String baseline, List<StudyCell> c
                     new LayerChoice(l.first().id(), l.first().params()), layer, VariedSlots.ALL_BUT_FIRST);
             r = r.withModel(model).withData(data(r.data(), c)).withAdversarial(adversarial(r.adversarial(), c.adversarial()));
             if (attacks != null) r = r.withEvaluation(r.evaluation().withAttacks(attacks));
+            if (l.regularisation() != null) r = r.withRegularisation(l.regularisation());
             r = resolver.resolve(r);
             return new StudyCell(arm, setting, l.labelOrId(), modelLabel, label(r), r);
         } catch (PnnException e) {

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.pnnlab.api.run.NoiseType;
+import org.pnnlab.api.run.RegularisationConfig;
 
 /**
  * A study file as written: a base experiment (or several), a JSON merge patch of its configuration, and the axes
@@ -42,9 +43,11 @@ public record StudyFile(@Nullable String name, @Nullable String experiment, @Nul
      * @param params the plugin's parameters; null: its defaults
      * @param first the first slot's layer; null: as the base model has it
      * @param optional skip this arm (with a notice) when its plugin, or its first slot's, is not installed
+     * @param regularisation extra loss terms of this arm's runs (e.g. {@code {ocnn: 0.001}}); null: the base's
      */
     public record LayerEntry(String id, @Nullable String label, @Nullable Map<String, Object> params,
-                             @Nullable SlotLayer first, @Nullable Boolean optional) {
+                             @Nullable SlotLayer first, @Nullable Boolean optional,
+                             @Nullable RegularisationConfig regularisation) {
         public String labelOrId() {
             return label != null ? label : id;
         }

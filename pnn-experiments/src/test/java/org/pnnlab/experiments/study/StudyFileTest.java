@@ -2,6 +2,7 @@ package org.pnnlab.experiments.study;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,7 +54,8 @@ class StudyFileTest {
     void everyShippedStudyFileExpandsToItsGrid() throws IOException {
         // the demo's lbc arm is the Kotlin example plugin, loaded from plugins/ at run time: present or skipped
         Map<String, Integer> expected = Map.of("demo", LAYERS.contains("lbc") ? 3 : 2, "pnn-fashion", 4 * 3,
-                "convnorm-fashion", 2 * 8 * 3, "convnorm-fashion-min", 2 * 4 * 3, "cnnf-fashion", 2 * 3);
+                "convnorm-fashion", 2 * 8 * 3, "convnorm-fashion-min", 2 * 4 * 3, "cnnf-fashion", 2 * 3,
+                "convnorm-methods-fashion", 5 * 3 * 3);
         List<Path> files;
         try (Stream<Path> s = Files.list(Paths.get("..", "studies"))) {
             files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
@@ -179,6 +181,25 @@ class StudyFileTest {
                 baseline: perturbation
                 seeds: [1]
                 """));
+    }
+
+    @Test
+    void anArmMayBringItsOwnRegularisation() {
+        Study s = expand("""
+                experiment: mnist-lenet-conv
+                overrides: {data: {dataset: mnist-subset, trainLimit: 128}, optim: {epochs: 1}}
+                layers: [{id: conv}, {id: conv, label: conv-ocnn, regularisation: {ocnn: 0.001}}]
+                baseline: conv
+                seeds: [1]
+                """);
+        assertEquals(List.of(0.0, 0.001), s.cells().stream().map(c -> c.config().regularisation().ocnn()).toList());
+        assertNotEquals(s.cells().get(0).runId(), s.cells().get(1).runId());
+        assertTrue(error("""
+                experiment: mnist-lenet-conv
+                layers: [{id: conv}, {id: conv, label: o, regularisation: {ocnn: -1}}]
+                baseline: conv
+                seeds: [1]
+                """).contains("regularisation.ocnn (--ocnn)"));
     }
 
     @Test
