@@ -126,7 +126,7 @@ class SparkStudyTest {
     private static List<EpochRecord> untimed(List<EpochRecord> epochs) {
         return epochs.stream().map(e -> new EpochRecord(e.epoch(), e.trainLoss(), e.testAccuracy(), e.testCorrect(),
                 e.testTotal(), e.legacySmoothedAccuracy(), 0, e.validationAccuracy(), e.validationCorrect(),
-                e.validationTotal(), e.testConfusion())).toList();
+                e.validationTotal(), e.testConfusion(), e.spectra())).toList();
     }
 
     @Test
