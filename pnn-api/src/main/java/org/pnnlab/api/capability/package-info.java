@@ -2,7 +2,8 @@
  * Small capability interfaces a layer can implement so that generic code (the training loop, the attacks) can use
  * what a family of layers offers without naming its classes: {@link InferenceModes} for layers that classify by
  * iterative inference (CNN-F), {@link AdversarialObjective} for layers that bring their own adversarial training
- * objective. Find them in a network with {@link Capabilities}.
+ * objective, {@link TestTimeRandomness} for layers that draw random numbers in evaluation mode.
+ * Find them in a network with {@link Capabilities}.
  */
 @NullMarked
 package org.pnnlab.api.capability;

@@ -2,6 +2,8 @@ package org.pnnlab.api.run;
 
 import static org.pnnlab.api.run.Checks.require;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -16,11 +18,20 @@ import org.jspecify.annotations.Nullable;
  *     passes an image
  * @param spsaSamples SPSA's samples per gradient estimate
  * @param batchSize test images attacked together
+ * @param eot expectation over transformation: every gradient (and every score an attack queries) is the mean over
+ *     this many calls of the model, for models with randomness at test time; 1 (the default) is a single call. In
+ *     JSON it is left out at its default, so configurations written before it existed keep their hash, and a
+ *     configuration without it reads as the default ({@link #fillAddedSettings})
  */
 public record EvaluationConfig(List<String> attacks, @Nullable ThreatSpec threat, long limit, long spsaLimit,
-                               int spsaSamples, int batchSize) {
-    /** No attacks; SPSA on the first 1 000 test images with 128 samples, batches of 100. */
-    public static final EvaluationConfig NONE = new EvaluationConfig(List.of(), null, 0, 1000, 128, 100);
+                               int spsaSamples, int batchSize,
+                               @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = AtDefaultEot.class)
+                               int eot) {
+    /** One call per gradient: no expectation over transformation. */
+    public static final int DEFAULT_EOT = 1;
+
+    /** No attacks; SPSA on the first 1 000 test images with 128 samples, batches of 100, no EOT. */
+    public static final EvaluationConfig NONE = new EvaluationConfig(List.of(), null, 0, 1000, 128, 100, DEFAULT_EOT);
 
     public EvaluationConfig {
         attacks = List.copyOf(attacks == null ? List.of() : attacks);
@@ -28,10 +39,20 @@ public record EvaluationConfig(List<String> attacks, @Nullable ThreatSpec threat
         require(spsaLimit >= 0, "evaluation.spsaLimit (--spsa-limit)", ">= 0", spsaLimit);
         require(spsaSamples >= 1, "evaluation.spsaSamples (--spsa-samples)", ">= 1", spsaSamples);
         require(batchSize >= 1, "evaluation.batchSize", ">= 1", batchSize);
+        require(eot >= 1, "evaluation.eot (--eot)", ">= 1 model calls per gradient (1: no expectation over "
+                + "transformation; use more only for a model with randomness at test time)", eot);
     }
 
     public static EvaluationConfig of(List<String> attacks) {
         return NONE.withAttacks(attacks);
+    }
+
+    /**
+     * Puts the settings added after run-record schema 2 at their defaults into a JSON object of this record where
+     * they are absent (older configurations and run records, and JSON written with them at their default).
+     */
+    public static void fillAddedSettings(@Nullable ObjectNode evaluation) {
+        if (evaluation != null && !evaluation.has("eot")) evaluation.put("eot", DEFAULT_EOT);
     }
 
     /** The threat model to use: this configuration's, else the adversarial training's. */
@@ -40,22 +61,39 @@ public record EvaluationConfig(List<String> attacks, @Nullable ThreatSpec threat
     }
 
     public EvaluationConfig withAttacks(List<String> a) {
-        return new EvaluationConfig(a, threat, limit, spsaLimit, spsaSamples, batchSize);
+        return new EvaluationConfig(a, threat, limit, spsaLimit, spsaSamples, batchSize, eot);
     }
 
     public EvaluationConfig withThreat(@Nullable ThreatSpec t) {
-        return new EvaluationConfig(attacks, t, limit, spsaLimit, spsaSamples, batchSize);
+        return new EvaluationConfig(attacks, t, limit, spsaLimit, spsaSamples, batchSize, eot);
     }
 
     public EvaluationConfig withLimit(long n) {
-        return new EvaluationConfig(attacks, threat, n, spsaLimit, spsaSamples, batchSize);
+        return new EvaluationConfig(attacks, threat, n, spsaLimit, spsaSamples, batchSize, eot);
     }
 
     public EvaluationConfig withSpsa(long lim, int samples) {
-        return new EvaluationConfig(attacks, threat, limit, lim, samples, batchSize);
+        return new EvaluationConfig(attacks, threat, limit, lim, samples, batchSize, eot);
     }
 
     public EvaluationConfig withBatchSize(int b) {
-        return new EvaluationConfig(attacks, threat, limit, spsaLimit, spsaSamples, b);
+        return new EvaluationConfig(attacks, threat, limit, spsaLimit, spsaSamples, b, eot);
+    }
+
+    public EvaluationConfig withEot(int n) {
+        return new EvaluationConfig(attacks, threat, limit, spsaLimit, spsaSamples, batchSize, n);
+    }
+
+    /** Jackson's filter for {@link #eot}: true (leave it out) at the default. */
+    static final class AtDefaultEot {
+        @Override
+        public boolean equals(@Nullable Object value) {
+            return value instanceof Integer i && i == DEFAULT_EOT;
+        }
+
+        @Override
+        public int hashCode() {
+            return DEFAULT_EOT;
+        }
     }
 }

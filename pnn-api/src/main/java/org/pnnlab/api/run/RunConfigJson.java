@@ -65,8 +65,10 @@ public final class RunConfigJson {
     public static RunConfig parse(String json, String source) {
         try {
             JsonNode tree = STRICT.readTree(json);
-            if (tree != null) checkFieldNames(tree, RunConfig.class, "");
-            return STRICT.readValue(json, RunConfig.class);
+            if (tree == null) return STRICT.readValue(json, RunConfig.class);
+            checkFieldNames(tree, RunConfig.class, "");
+            fillAddedSettings(tree);
+            return STRICT.treeToValue(tree, RunConfig.class);
         } catch (JsonProcessingException e) {
             throw new PnnException(source + ": " + describe(e), e);
         } catch (RuntimeException e) {
@@ -79,6 +81,11 @@ public final class RunConfigJson {
     /** Converts a tree already read (a run record's {@code config}) with the same strict rules. */
     public static RunConfig fromTree(JsonNode tree, String source) {
         return parse(tree.toString(), source);
+    }
+
+    /** Puts the settings added after run-record schema 2 at their defaults where a configuration tree lacks them. */
+    static void fillAddedSettings(JsonNode config) {
+        if (config.get("evaluation") instanceof ObjectNode evaluation) EvaluationConfig.fillAddedSettings(evaluation);
     }
 
     /** Canonical JSON (sorted keys, no indentation) of everything but the seed. */

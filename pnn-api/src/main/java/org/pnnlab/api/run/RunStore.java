@@ -68,6 +68,7 @@ public final class RunStore {
                     + RunRecord.SCHEMA_VERSION + "); update pnn");
         }
         if (v.asInt() < RunRecord.SCHEMA_VERSION) return RunRecordV1.convert(tree, MAPPER, runJson);
+        if (tree.get("config") != null) RunConfigJson.fillAddedSettings(tree.get("config"));
         try {
             return MAPPER.treeToValue(tree, RunRecord.class);
         } catch (IOException | IllegalArgumentException e) {

@@ -75,6 +75,7 @@ final class EvaluateCommand {
                     e.spsaSamples != null ? e.spsaSamples : settings.spsaSamples());
         }
         if (e.batchSize != null) settings = settings.withBatchSize(e.batchSize);
+        if (e.eot != null) settings = settings.withEot(e.eot);
 
         InferenceModes modes = InferenceModeTarget.find(run.net());
         String suffix = "";
@@ -105,26 +106,30 @@ final class EvaluateCommand {
                 dir, config.experiment(), config.model().name(), settings.limit() > 0
                         ? Math.min(settings.limit(), test.count()) : test.count(), dataset, threat.eps(), threat.step(),
                 threat.steps());
+        String eotNote = RobustnessSuite.eotNote(run.net(), settings);
+        if (eotNote != null) out.println(eotNote);
+        Path json = dir.resolve(RunStore.RUN_JSON);
+        String renameTo = suffix;
         List<RobustnessRecord> results = RobustnessSuite.run(registry,
                 new RobustnessSuite.Model(run.net(), run.normalizationOr(data.normalization()), dir.toString()), pixels,
                 labels, new RobustnessSuite.Request(attacks, threat, settings, e.seed),
                 source == null ? null : new RobustnessSuite.Model(source.net(),
                         source.normalizationOr(data.normalization()), source.dir().toString()),
-                Progress.auto().attackListener());
-        if (!suffix.isEmpty()) {
-            List<RobustnessRecord> renamed = new ArrayList<>();
-            for (RobustnessRecord r : results) {
-                renamed.add(r.renamed(r.name() + suffix));
-            }
-            results = renamed;
-        }
-        Path json = dir.resolve(RunStore.RUN_JSON);
-        RunStore.addRobustness(json, results);
-        for (RobustnessRecord r : results) {
+                Progress.auto().attackListener(),
+                entries -> RunStore.addRobustness(json, renamed(entries, renameTo)));
+        for (RobustnessRecord r : renamed(results, suffix)) {
             out.printf(Locale.ROOT, "  %-14s %s%n", r.name(), RobustnessSuite.describe(r));
         }
         out.println("written to " + json);
         return 0;
+    }
+
+    /** The entries under their names for a non-default output mode ({@code pgd-first@last}, ...). */
+    private static List<RobustnessRecord> renamed(List<RobustnessRecord> entries, String suffix) {
+        if (suffix.isEmpty()) return entries;
+        List<RobustnessRecord> out = new ArrayList<>();
+        for (RobustnessRecord r : entries) out.add(r.renamed(r.name() + suffix));
+        return out;
     }
 
     /** The run's threat model with the flags applied; a new radius keeps the run's step-to-radius ratio. */

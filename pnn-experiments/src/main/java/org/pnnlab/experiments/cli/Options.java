@@ -249,6 +249,9 @@ final class Options {
         @Parameter(names = "--seed", description = "seed of random starts and SPSA draws")
         long seed = 1;
 
+        @Parameter(names = "--eot", description = "expectation over transformation: average every gradient over N model calls, for models with randomness at test time (default: the run's, 1)")
+        Integer eot;
+
         @Parameter(names = "--output", description = "for CNN-F: classify with first, last or average (default: the run's)")
         String output;
 
