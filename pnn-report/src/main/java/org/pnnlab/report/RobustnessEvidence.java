@@ -91,7 +91,7 @@ final class RobustnessEvidence {
         }
         b.append("</tbody>\n</table></div>\n<p class=\"note\">Each white-box evaluation attacks the function the ")
                 .append("model classifies with again, on the first test images only (a subset, to bound the cost): an ")
-                .append("eps sweep of PGD, PGD with four times the steps and with restarts (and APGD-CE where ")
+                .append("eps sweep of PGD, PGD with twice the steps and with restarts (and APGD-CE where ")
                 .append("installed), the black-box Square attack where installed, a transfer attack where a source run ")
                 .append("was given, and the share of images whose input gradient is zero or not finite. A failed ")
                 .append("check marks the white-box accuracies of that evaluation: ")

@@ -187,9 +187,7 @@ public final class RobustnessSuite {
             LOG.info("{}: {}", out.get(out.size() - 1).name(), describe(out.get(out.size() - 1)));
         }
         if (!whiteBox.isEmpty()) {
-            GradientMaskingChecks checks = GradientMaskingChecker.run(registry,
-                    classifierFunction.equals("first") && modes == null ? "model" : classify,
-                    functions.get(classifierFunction), whole, pixels, labels, req.threat(), req.settings(), req.seed(),
+            GradientMaskingChecks checks = GradientMaskingChecker.run(registry, classify, functions.get(classifierFunction), whole, pixels, labels, req.threat(), req.settings(), req.seed(),
                     sourceTarget);
             List<RobustnessRecord> marked = new ArrayList<>();
             for (RobustnessRecord r : whiteBox) {
