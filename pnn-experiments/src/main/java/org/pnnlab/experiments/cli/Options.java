@@ -173,6 +173,9 @@ final class Options {
         @Parameter(names = "--spsa-limit", description = "SPSA after training attacks only the first N test images (0 = all)")
         Integer spsaLimit;
 
+        @Parameter(names = "--eot", description = "after training: average every attack gradient over N model calls (expectation over transformation, for models with randomness at test time)")
+        Integer eot;
+
         @Parameter(names = "--label-noise", description = "label noise: this fraction of the training labels (in [0, 1)) is redrawn once from the seed")
         Double labelNoise;
 

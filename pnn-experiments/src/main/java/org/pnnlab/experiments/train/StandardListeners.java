@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import org.pnnlab.api.PnnException;
 import org.pnnlab.api.run.EpochRecord;
-import org.pnnlab.api.run.RobustnessRecord;
 import org.pnnlab.api.run.RunConfig;
 import org.pnnlab.experiments.Progress;
 import org.pnnlab.experiments.attack.AttackRegistry;
