@@ -115,6 +115,7 @@ public final class ReportGenerator {
         ConditionTables.render(b, sorted);
         PerClassTable.render(b, sorted);
         robustnessTable(b, sorted);
+        RobustnessEvidence.render(b, sorted, labels);
         SpectraSection.render(b, sorted);
         charts(b, sorted, labels);
         environment(b, sorted);
@@ -270,6 +271,17 @@ public final class ReportGenerator {
      * run, an attack's {@code -first} and {@code -e2e} entries side by side. No list of attacks is written here: a new
      * attack gets its column from the records.
      */
+    /** The columns that sit beside an attack's {@code -first} column: the other functions it attacked. */
+    private static final List<String> FUNCTION_SUFFIXES = List.of("-e2e", "-average");
+
+    /** What a column's function is, under its name in the header. */
+    static String functionLabel(String column) {
+        if (column.endsWith("-first")) return "first pass (reference)";
+        if (column.endsWith("-e2e")) return "last cycle, end to end (reference)";
+        if (column.endsWith("-average")) return "average over cycles, end to end (as classified)";
+        return "";
+    }
+
     static List<String> robustnessColumns(List<RunRecord> runs) {
         Set<String> present = new java.util.LinkedHashSet<>();
         for (RunRecord r : runs) for (RobustnessRecord e : r.robustness()) present.add(e.name());
@@ -278,8 +290,10 @@ public final class ReportGenerator {
         for (String name : present) {
             if (out.contains(name)) continue;
             out.add(name);
-            if (name.endsWith("-first") && present.contains(name.replace("-first", "-e2e"))) {
-                out.add(name.replace("-first", "-e2e"));
+            if (name.endsWith("-first")) {
+                for (String other : FUNCTION_SUFFIXES) {
+                    if (present.contains(name.replace("-first", other))) out.add(name.replace("-first", other));
+                }
             }
         }
         return out;
@@ -301,7 +315,12 @@ public final class ReportGenerator {
                 .append("<div class=\"table-wrap\"><table class=\"data sortable\">\n<thead><tr>")
                 .append("<th>Experiment</th><th>Model</th><th class=\"num\">Seed</th><th>Classified by</th>")
                 .append("<th class=\"num\">Final test accuracy<br><span class=\"sub\">training</span></th>");
-        for (String c : columns) b.append("<th class=\"num\">").append(esc(c)).append("</th>");
+        for (String c : columns) {
+            String what = functionLabel(c);
+            b.append("<th class=\"num\">").append(esc(c));
+            if (!what.isEmpty()) b.append("<br><span class=\"sub\">").append(esc(what)).append("</span>");
+            b.append("</th>");
+        }
         b.append("<th class=\"num\">min<br><span class=\"sub\">over attacks</span></th>")
                 .append("<th>Threat model<br><span class=\"sub\">[0,1] pixels</span></th><th>Run id</th></tr></thead>\n<tbody>\n");
         boolean anySubset = false;
@@ -322,7 +341,7 @@ public final class ReportGenerator {
                     b.append("<td class=\"num missing\" data-sort=\"\">").append(DASH).append("</td>");
                     continue;
                 }
-                if (!c.equals("clean")) {
+                if (!c.equals("clean") && e.corruptions() == null) {
                     min = Double.isNaN(min) ? e.accuracy() : Math.min(min, e.accuracy());
                     if (threat == null && !e.threat().isEmpty()) threat = threatText(e);
                 }
@@ -333,6 +352,10 @@ public final class ReportGenerator {
                     anySubset = true;
                     b.append(" <span class=\"sub\">(first ").append(e.evaluated()).append(")</span>");
                 }
+                if (e.attack().equals("corruptions") || e.corruptions() != null) {
+                    b.append(" <span class=\"sub\">(mean)</span>");
+                }
+                b.append(RobustnessEvidence.mark(e.masking()));
                 b.append("</td>");
             }
             if (Double.isNaN(min)) b.append("<td class=\"num missing\" data-sort=\"\">").append(DASH).append("</td>");
@@ -343,8 +366,12 @@ public final class ReportGenerator {
         b.append("</tbody>\n</table></div>\n<p class=\"note\">Accuracy of the run's final model on adversarial test ")
                 .append("images (pnn evaluate, or the evaluation after adversarial training). \"first\": the attack ")
                 .append("differentiates (PGD) or queries (SPSA) the plain first pass; \"e2e\": the whole network through ")
-                .append("its last cycle. For a network without feedback both are the same attack, shown in both ")
-                .append("columns. Transfer: PGD computed on another run's network. The images are classified as shown ")
+                .append("its last cycle (both as the CNN-F reference attacks); \"average\": the whole network through ")
+                .append("the feedback to the average of its passes, the function CNN-F classifies with (the adaptive ")
+                .append("attack). For a network without feedback \"first\" and \"e2e\" are the same attack, shown in both ")
+                .append("columns. A white-box figure whose evaluation failed a gradient-masking check is marked \"")
+                .append(esc(org.pnnlab.api.run.GradientMaskingChecks.MARK)).append("\" with the check that failed. ")
+                .append("\"corruptions\" is the mean accuracy over the common corruptions (not counted in \"min\"). Transfer: PGD computed on another run's network. The images are classified as shown ")
                 .append("in \"Classified by\". \"min\" is the lowest attack column.");
         if (anySubset) {
             b.append(" Figures marked \"(first N)\" attacked only the first N test images, so they are accuracies ")
@@ -748,6 +775,7 @@ public final class ReportGenerator {
             .verdict.better { color: #1e6b2e; font-weight: 600; }
             .verdict.worse { color: #9b1c1c; font-weight: 600; }
             .settings { white-space: normal !important; max-width: 24em; }
+            .masking { color: #9b1c1c; font-size: 0.8em; font-weight: 600; white-space: normal; }
             details summary { cursor: pointer; font-size: 1.2rem; font-weight: 650; margin: 34px 0 12px; }
             @media print { header { background: none; } table.data thead th { position: static; }
                            details { display: block; } }

@@ -9,6 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.pnnlab.api.run.CorruptionAccuracies;
+import org.pnnlab.api.run.GradientMaskingChecks;
+import org.pnnlab.api.run.GradientMaskingChecks.Check;
+import org.pnnlab.api.run.GradientMaskingChecks.CheckResult;
+import org.pnnlab.api.run.GradientMaskingChecks.SweepPoint;
 import org.pnnlab.api.run.RobustnessRecord;
 import org.pnnlab.api.run.RunRecord;
 
@@ -87,5 +92,68 @@ class RobustnessReportTest {
         String html = render(List.of(Fixtures.run("mnist-lenet-conv", "conv", 1, RunRecord.COMPLETED, new double[] {0.9},
                 0.9, null, Fixtures.clean())));
         assertFalse(html.contains("id=\"robustness\""));
+    }
+
+    static GradientMaskingChecks checks(boolean gradientsOk) {
+        return new GradientMaskingChecks("average", 200, true, 0.1, 0.015, 0.6,
+                List.of(new SweepPoint(0, 0.8), new SweepPoint(0.1, 0.6), new SweepPoint(1, gradientsOk ? 0.0 : 0.55)),
+                gradientsOk ? 0 : 1, 0, List.of(
+                CheckResult.of(Check.EPS_SWEEP_FALLS, true, 0, "falls"),
+                CheckResult.of(Check.LARGE_EPS_AT_CHANCE, gradientsOk, gradientsOk ? 0.0 : 0.55, "PGD at eps 1: 55.0%"),
+                CheckResult.skipped(Check.BLACK_BOX, "the square attack is not registered"),
+                CheckResult.of(Check.GRADIENTS, gradientsOk, gradientsOk ? 0 : 1, "100.0% of the images have an all-zero input gradient")));
+    }
+
+    @Test
+    void aFailedMaskingCheckMarksTheNumberAndTheSweepIsPlotted() {
+        RunRecord masked = Fixtures.run("fmnist-cnnf-adv", "conv", 1, RunRecord.COMPLETED, new double[] {0.8}, 0.8, null,
+                Fixtures.clean()).withRobustness(List.of(
+                entry("clean", "clean", "none", "average", 8_000, 10_000),
+                entry("pgd-first", "pgd", "first", "average", 6_000, 10_000).withMasking(checks(false)),
+                entry("pgd-e2e", "pgd", "e2e", "average", 6_500, 10_000).withMasking(checks(false)),
+                entry("pgd-average", "pgd", "average", "average", 6_200, 10_000).withMasking(checks(false))));
+        RunRecord sound = Fixtures.run("fmnist-cnn-adv", "conv", 1, RunRecord.COMPLETED, new double[] {0.7}, 0.7, null,
+                Fixtures.clean()).withRobustness(List.of(
+                entry("pgd-first", "pgd", "first", "model", 5_000, 10_000).withMasking(checks(true))));
+        String html = render(List.of(masked, sound));
+        List<String> rows = rows(html);
+        String m = rows.stream().filter(r -> r.contains("fmnist-cnnf-adv")).findFirst().orElseThrow();
+        String s = rows.stream().filter(r -> r.contains("fmnist-cnn-adv")).findFirst().orElseThrow();
+        assertEquals(3, m.split("possible gradient masking — this accuracy is an upper bound", -1).length - 1,
+                "every white-box figure of the failed evaluation is marked: " + m);
+        assertTrue(m.contains("failed: at a large eps accuracy is at most chance; input gradients are non-zero and finite"), m);
+        assertFalse(s.contains("gradient masking"), "passed checks leave the number alone: " + s);
+        // the adaptive column sits beside the reference's two, each labelled
+        String head = html.substring(html.indexOf("<section id=\"robustness\""));
+        head = head.substring(0, head.indexOf("</thead>"));
+        assertTrue(head.indexOf("pgd-first") < head.indexOf("pgd-e2e") && head.indexOf("pgd-e2e") < head.indexOf("pgd-average"), head);
+        assertTrue(head.contains("first pass (reference)") && head.contains("last cycle, end to end (reference)")
+                && head.contains("average over cycles, end to end (as classified)"), head);
+        // the checks table and the eps sweep chart
+        String sec = html.substring(html.indexOf("<section id=\"masking\""));
+        sec = sec.substring(0, sec.indexOf("</section>"));
+        assertTrue(sec.contains("verdict worse") && sec.contains("verdict better") && sec.contains("skipped"), sec);
+        assertTrue(sec.contains("id=\"chart-eps-sweep\"") && sec.contains("<svg"), "the sweep is plotted");
+        assertEquals(2, sec.split("<tr><td>", -1).length - 1, "one row per evaluation with checks: " + sec);
+    }
+
+    @Test
+    void corruptionsGetATableAndStayOutOfTheMinimum() {
+        CorruptionAccuracies c = new CorruptionAccuracies(1000, 1, true, List.of(
+                new CorruptionAccuracies.Corruption("gaussian-noise", List.of(0.9, 0.8, 0.7, 0.6, 0.5)),
+                new CorruptionAccuracies.Corruption("contrast", List.of(0.9, 0.9, 0.9, 0.9, 0.9))));
+        RobustnessRecord e = new RobustnessRecord("corruptions", "corruptions", "none", "model", c.meanAccuracy(), 0, 0,
+                10_000, false, 1, Map.of(), Map.of(), null, 1.0, "2025-01-01T00:00:00Z", null, null, c);
+        RunRecord r = Fixtures.run("mnist-lenet-conv", "conv", 1, RunRecord.COMPLETED, new double[] {0.9}, 0.9, null,
+                Fixtures.clean()).withRobustness(List.of(entry("pgd-first", "pgd", "first", "model", 2_000, 10_000), e));
+        String html = render(List.of(r));
+        String sec = html.substring(html.indexOf("<section id=\"corruptions\""));
+        sec = sec.substring(0, sec.indexOf("</section>"));
+        assertTrue(sec.contains("80.00%"), "mean corruption accuracy (0.7 + 0.9) / 2: " + sec);
+        assertTrue(sec.contains("70.00%") && sec.contains("90.00%"), "per corruption: " + sec);
+        assertTrue(sec.contains("severities 1-5: 90.00%, 80.00%, 70.00%, 60.00%, 50.00%"), sec);
+        assertTrue(sec.contains("Severity 5") && sec.contains("data-sort=\"0.7\">70.00%"), "severity 5 mean: " + sec);
+        String row = rows(html).get(0);
+        assertTrue(row.matches("(?s).*data-sort=\"0.2\">20.00%</td><td>eps.*"), "min is PGD's, not the corruptions': " + row);
     }
 }

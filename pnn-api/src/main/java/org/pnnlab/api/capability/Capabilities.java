@@ -24,4 +24,11 @@ public final class Capabilities {
         }
         return found;
     }
+
+    /** Every layer of the network implementing {@code capability}, in layer order (empty if none). */
+    public static <T> java.util.List<T> all(ComputationGraph net, Class<T> capability) {
+        java.util.List<T> out = new java.util.ArrayList<>();
+        for (Layer l : net.getLayers()) if (capability.isInstance(l)) out.add(capability.cast(l));
+        return out;
+    }
 }

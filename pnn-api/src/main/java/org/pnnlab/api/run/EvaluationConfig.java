@@ -17,11 +17,20 @@ import org.jspecify.annotations.Nullable;
  * @param spsaSamples SPSA's samples per gradient estimate
  * @param batchSize test images attacked together
  * @param squareQueries the Square attack's query budget per image (alone and in AutoAttack; 5 000 as published)
+ * @param eot expectation over transformation: every gradient (and every score an attack queries) is the mean over
+ *     this many calls of the model, for models with randomness at test time; 1 (the default) is a single call
  */
 public record EvaluationConfig(List<String> attacks, @Nullable ThreatSpec threat, long limit, long spsaLimit,
-                               int spsaSamples, int batchSize, int squareQueries) {
-    /** No attacks; SPSA on the first 1 000 test images with 128 samples, batches of 100; Square with 5 000 queries. */
-    public static final EvaluationConfig NONE = new EvaluationConfig(List.of(), null, 0, 1000, 128, 100, 5000);
+                               int spsaSamples, int batchSize, int squareQueries, int eot) {
+    /** One call per gradient: no expectation over transformation. */
+    public static final int DEFAULT_EOT = 1;
+
+    /**
+     * No attacks; SPSA on the first 1 000 test images with 128 samples, batches of 100; Square with 5 000 queries;
+     * no EOT.
+     */
+    public static final EvaluationConfig NONE = new EvaluationConfig(List.of(), null, 0, 1000, 128, 100, 5000,
+            DEFAULT_EOT);
 
     public EvaluationConfig {
         attacks = List.copyOf(attacks == null ? List.of() : attacks);
@@ -31,6 +40,8 @@ public record EvaluationConfig(List<String> attacks, @Nullable ThreatSpec threat
         require(batchSize >= 1, "evaluation.batchSize", ">= 1", batchSize);
         require(squareQueries >= 1, "evaluation.squareQueries (--queries)", ">= 1 queries per image (published: 5000)",
                 squareQueries);
+        require(eot >= 1, "evaluation.eot (--eot)", ">= 1 model calls per gradient (1: no expectation over "
+                + "transformation; use more only for a model with randomness at test time)", eot);
     }
 
     public static EvaluationConfig of(List<String> attacks) {
@@ -43,26 +54,30 @@ public record EvaluationConfig(List<String> attacks, @Nullable ThreatSpec threat
     }
 
     public EvaluationConfig withAttacks(List<String> a) {
-        return new EvaluationConfig(a, threat, limit, spsaLimit, spsaSamples, batchSize, squareQueries);
+        return new EvaluationConfig(a, threat, limit, spsaLimit, spsaSamples, batchSize, squareQueries, eot);
     }
 
     public EvaluationConfig withThreat(@Nullable ThreatSpec t) {
-        return new EvaluationConfig(attacks, t, limit, spsaLimit, spsaSamples, batchSize, squareQueries);
+        return new EvaluationConfig(attacks, t, limit, spsaLimit, spsaSamples, batchSize, squareQueries, eot);
     }
 
     public EvaluationConfig withLimit(long n) {
-        return new EvaluationConfig(attacks, threat, n, spsaLimit, spsaSamples, batchSize, squareQueries);
+        return new EvaluationConfig(attacks, threat, n, spsaLimit, spsaSamples, batchSize, squareQueries, eot);
     }
 
     public EvaluationConfig withSpsa(long lim, int samples) {
-        return new EvaluationConfig(attacks, threat, limit, lim, samples, batchSize, squareQueries);
+        return new EvaluationConfig(attacks, threat, limit, lim, samples, batchSize, squareQueries, eot);
     }
 
     public EvaluationConfig withBatchSize(int b) {
-        return new EvaluationConfig(attacks, threat, limit, spsaLimit, spsaSamples, b, squareQueries);
+        return new EvaluationConfig(attacks, threat, limit, spsaLimit, spsaSamples, b, squareQueries, eot);
     }
 
     public EvaluationConfig withSquareQueries(int q) {
-        return new EvaluationConfig(attacks, threat, limit, spsaLimit, spsaSamples, batchSize, q);
+        return new EvaluationConfig(attacks, threat, limit, spsaLimit, spsaSamples, batchSize, q, eot);
+    }
+
+    public EvaluationConfig withEot(int n) {
+        return new EvaluationConfig(attacks, threat, limit, spsaLimit, spsaSamples, batchSize, squareQueries, n);
     }
 }

@@ -28,6 +28,7 @@ final class LaterSettings {
     static final List<Setting> ALL = List.of(
             new Setting("regularisation", () -> RegularisationConfig.NONE),
             new Setting("evaluation.squareQueries", () -> EvaluationConfig.NONE.squareQueries()),
+            new Setting("evaluation.eot", () -> EvaluationConfig.DEFAULT_EOT),
             new Setting("evaluation.threat.norm", () -> ThreatSpec.DEFAULT_NORM),
             new Setting("adversarial.threat.norm", () -> ThreatSpec.DEFAULT_NORM));
 

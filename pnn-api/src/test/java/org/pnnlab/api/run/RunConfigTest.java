@@ -86,6 +86,22 @@ class RunConfigTest {
     }
 
     @Test
+    void eotIsLeftOutOfTheHashAtItsDefaultSoEarlierHashesStayAndAbsentReadsAsTheDefault() {
+        RunConfig c = config();
+        String json = RunConfigJson.write(c).replaceAll(",\\s*\"eot\" : 1", "");
+        assertFalse(json.contains("\"eot\""), json);
+        assertEquals(c.configHash(), RunConfigJson.parse(json, "test").configHash());
+        assertFalse(RunConfigJson.canonicalWithoutSeed(c).contains("eot"));
+        RunConfig three = c.withEvaluation(c.evaluation().withEot(3));
+        assertTrue(RunConfigJson.write(three).contains("\"eot\" : 3"));
+        assertNotEquals(c.configHash(), three.configHash());
+        assertEquals(EvaluationConfig.DEFAULT_EOT, RunConfigJson.parse(json, "test").evaluation().eot());
+        assertEquals(three, RunConfigJson.parse(RunConfigJson.write(three), "test"));
+        PnnException e = assertThrows(PnnException.class, () -> c.evaluation().withEot(0));
+        assertTrue(e.getMessage().contains("evaluation.eot (--eot) must be >= 1"), e.getMessage());
+    }
+
+    @Test
     void everyDefaultAndCheckLivesInItsRecord() {
         assertThrows(PnnException.class, () -> OptimConfig.DEFAULTS.withSchedule(Schedule.STEP));
         assertThrows(PnnException.class, () -> OptimConfig.DEFAULTS.withLearningRate(-1));

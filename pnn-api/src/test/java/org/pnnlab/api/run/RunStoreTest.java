@@ -1,6 +1,7 @@
 package org.pnnlab.api.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +35,33 @@ class RunStoreTest {
         assertEquals(r, back);
         assertTrue(RunStore.toJson(r).contains("\"final\""), "outcome is stored under 'final'");
         assertEquals(0.98, back.epochs().get(0).testAccuracy(), 0);
+    }
+
+    @Test
+    void maskingChecksAndCorruptionsRoundTrip(@TempDir Path dir) {
+        GradientMaskingChecks m = new GradientMaskingChecks("average", 200, true, 0.1, 0.015, 0.42,
+                List.of(new GradientMaskingChecks.SweepPoint(0, 0.9), new GradientMaskingChecks.SweepPoint(1, 0.05)),
+                0.25, 0.0, List.of(GradientMaskingChecks.CheckResult.of(GradientMaskingChecks.Check.GRADIENTS, false,
+                0.25, "25.0% zero"), GradientMaskingChecks.CheckResult.skipped(GradientMaskingChecks.Check.BLACK_BOX,
+                "not registered")));
+        CorruptionAccuracies c = new CorruptionAccuracies(100, 3, false, List.of(
+                new CorruptionAccuracies.Corruption("contrast", List.of(0.9, 0.8, 0.7, 0.6, 0.5))));
+        RobustnessRecord pgd = new RobustnessRecord("pgd-average", "pgd", "average", "average", 0.5, 50, 100, 10_000,
+                true, 3, java.util.Map.of("eps", 0.1), java.util.Map.of(), null, 2.5, "2026-01-01T00:02:00Z")
+                .withMasking(m);
+        RobustnessRecord corr = new RobustnessRecord("corruptions", "corruptions", "none", "average", c.meanAccuracy(),
+                350, 500, 50_000, true, 3, java.util.Map.of(), java.util.Map.of(), null, 1, "2026-01-01T00:02:00Z", null,
+                null, c);
+        RunRecord r = sample().withRobustness(List.of(pgd, corr));
+        Path f = dir.resolve("run.json");
+        RunStore.write(f, r);
+        RunRecord back = RunStore.read(f);
+        assertEquals(r.robustness(), back.robustness());
+        assertFalse(back.robustness("pgd-average").masking().passed());
+        assertEquals(GradientMaskingChecks.Outcome.SKIPPED,
+                back.robustness("pgd-average").masking().result(GradientMaskingChecks.Check.BLACK_BOX).outcome());
+        assertEquals(0.7, back.robustness("corruptions").corruptions().meanAccuracy(), 1e-12);
+        assertTrue(back.robustness("pgd-average").attacksTheClassifier());
     }
 
     @Test

@@ -20,7 +20,22 @@ public interface AttackPlugin {
         /** differentiates or queries a function of the attacked model; run once per function the model offers */
         WHITE_BOX,
         /** computed on another run's model (the source), then classified by the attacked one */
-        TRANSFER
+        TRANSFER,
+        /**
+         * a family of input corruptions, each evaluated on its own at several severities ({@link #variants}); no
+         * gradient, no query
+         */
+        CORRUPTIONS
+    }
+
+    /**
+     * One member of a {@link Kind#CORRUPTIONS} family: a corruption at one severity, as an attack that ignores the
+     * model.
+     *
+     * @param family the corruption's name, e.g. {@code gaussian-noise}
+     * @param severity from 1 (mildest)
+     */
+    record Variant(String family, int severity, Attack attack) {
     }
 
     /** The name used on the command line and in run records, e.g. {@code pgd}. Lower case, no spaces. */
@@ -39,6 +54,14 @@ public interface AttackPlugin {
      * @param source the transfer source in pixel units ({@link Kind#TRANSFER} only, else null)
      */
     Attack create(ThreatSpec threat, EvaluationConfig settings, long valuesPerImage, @Nullable AttackTarget source);
+
+    /**
+     * For {@link Kind#CORRUPTIONS}: the variants that apply to images of {@code channels} channels, a family's
+     * severities together and in order. Empty for the other kinds.
+     */
+    default java.util.List<Variant> variants(int channels) {
+        return java.util.List.of();
+    }
 
     /** The threat model as this attack applies it, for the run record ({@code [0,1] pixels}). */
     default Map<String, Object> threatRecord(ThreatSpec threat) {

@@ -77,6 +77,7 @@ final class EvaluateCommand {
         }
         if (e.batchSize != null) settings = settings.withBatchSize(e.batchSize);
         if (e.queries != null) settings = settings.withSquareQueries(e.queries);
+        if (e.eot != null) settings = settings.withEot(e.eot);
 
         InferenceModes modes = InferenceModeTarget.find(run.net());
         String suffix = "";
@@ -101,14 +102,16 @@ final class EvaluateCommand {
             throw new PnnException("the transfer source " + e.transferFrom + " was trained on " + source.record().dataset()
                     + ", the attacked run on " + dataset + "; both need the same data");
         }
-        Path json = dir.resolve(RunStore.RUN_JSON);
-        String recordSuffix = suffix;
         INDArray pixels = RobustnessSuite.pixels(test);
         INDArray labels = Evaluation.labelVector(test.labels());
         out.printf(Locale.ROOT, "attacking %s (%s, %s) on %d %s test images; %s eps %.4g, step %.4g, %d steps ([0,1] pixels)%n",
                 dir, config.experiment(), config.model().name(), settings.limit() > 0
                         ? Math.min(settings.limit(), test.count()) : test.count(), dataset, threat.norm(), threat.eps(),
                 threat.step(), threat.steps());
+        String eotNote = RobustnessSuite.eotNote(run.net(), settings);
+        if (eotNote != null) out.println(eotNote);
+        Path json = dir.resolve(RunStore.RUN_JSON);
+        String renameTo = suffix;
         List<RobustnessRecord> results = RobustnessSuite.run(registry,
                 new RobustnessSuite.Model(run.net(), run.normalizationOr(data.normalization()), dir.toString()), pixels,
                 labels, new RobustnessSuite.Request(attacks, threat, settings, e.seed),
@@ -116,19 +119,20 @@ final class EvaluateCommand {
                         source.normalizationOr(data.normalization()), source.dir().toString()),
                 Progress.auto().attackListener(),
                 // each entry is saved as soon as it is complete: an interrupted evaluation keeps what it finished
-                r -> RunStore.addRobustness(json, List.of(recordSuffix.isEmpty() ? r : r.renamed(r.name() + recordSuffix))));
-        if (!suffix.isEmpty()) {
-            List<RobustnessRecord> renamed = new ArrayList<>();
-            for (RobustnessRecord r : results) {
-                renamed.add(r.renamed(r.name() + suffix));
-            }
-            results = renamed;
-        }
-        for (RobustnessRecord r : results) {
+                entries -> RunStore.addRobustness(json, renamed(entries, renameTo)));
+        for (RobustnessRecord r : renamed(results, suffix)) {
             out.printf(Locale.ROOT, "  %-14s %s%n", r.name(), RobustnessSuite.describe(r));
         }
         out.println("written to " + json);
         return 0;
+    }
+
+    /** The entries under their names for a non-default output mode ({@code pgd-first@last}, ...). */
+    private static List<RobustnessRecord> renamed(List<RobustnessRecord> entries, String suffix) {
+        if (suffix.isEmpty()) return entries;
+        List<RobustnessRecord> out = new ArrayList<>();
+        for (RobustnessRecord r : entries) out.add(r.renamed(r.name() + suffix));
+        return out;
     }
 
     /** The run's threat model with the flags applied; a new radius keeps the run's step-to-radius ratio. */

@@ -176,6 +176,9 @@ final class Options {
         @Parameter(names = "--spsa-limit", description = "SPSA after training attacks only the first N test images (0 = all)")
         Integer spsaLimit;
 
+        @Parameter(names = "--eot", description = "after training: average every attack gradient over N model calls (expectation over transformation, for models with randomness at test time)")
+        Integer eot;
+
         @Parameter(names = "--label-noise", description = "label noise: this fraction of the training labels (in [0, 1)) is redrawn once from the seed")
         Double labelNoise;
 
@@ -266,6 +269,9 @@ final class Options {
 
         @Parameter(names = "--seed", description = "seed of random starts and SPSA draws")
         long seed = 1;
+
+        @Parameter(names = "--eot", description = "expectation over transformation: average every gradient over N model calls, for models with randomness at test time (default: the run's, 1)")
+        Integer eot;
 
         @Parameter(names = "--output", description = "for CNN-F: classify with first, last or average (default: the run's)")
         String output;

@@ -138,6 +138,7 @@ final class RunFlags {
                     : Arrays.stream(r.evaluate.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList());
         }
         if (r.spsaLimit != null) e = e.withSpsa(r.spsaLimit, e.spsaSamples());
+        if (r.eot != null) e = e.withEot(r.eot);
         if (r.evalEps != null || r.evalStep != null || r.evalSteps != null) {
             ThreatSpec t = e.threatFor(training);
             if (r.evalEps != null) t = new ThreatSpec(r.evalEps, r.evalEps * (t.step() / t.eps()), t.steps());

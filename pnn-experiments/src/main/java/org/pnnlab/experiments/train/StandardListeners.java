@@ -19,6 +19,8 @@ import org.pnnlab.experiments.attack.RobustnessSuite;
 
 /** The listeners every run has, in the order the loop calls them. */
 public final class StandardListeners {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StandardListeners.class);
+
     private StandardListeners() {
     }
 
@@ -150,12 +152,14 @@ public final class StandardListeners {
         public void onTrainingEnd(RunContext run) {
             RunConfig c = run.config();
             if (c.evaluation().attacks().isEmpty()) return;
-            List<RobustnessRecord> results = RobustnessSuite.run(attacks,
+            String note = RobustnessSuite.eotNote(run.net(), c.evaluation());
+            if (note != null) LOG.warn(note);
+            RobustnessSuite.run(attacks,
                     new RobustnessSuite.Model(run.net(), run.data().normalization(), run.runDir().toString()),
                     RobustnessSuite.pixels(run.data().test()), run.data().testLabels(),
                     new RobustnessSuite.Request(c.evaluation().attacks(), c.evaluationThreat(), c.evaluation(), c.seed()),
-                    null, run.workspace().progress().attackListener());
-            run.journal().update(r -> r.withRobustness(results));
+                    null, run.workspace().progress().attackListener(),
+                    entries -> run.journal().update(r -> r.withRobustness(entries)));
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.pnnlab.experiments.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pnnlab.experiments.cli.CliTest.assertUserError;
@@ -17,6 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pnnlab.api.run.RobustnessRecord;
 import org.pnnlab.api.run.RunRecord;
 import org.pnnlab.api.run.RunStore;
+import org.pnnlab.experiments.attack.AttackRegistry;
+import org.pnnlab.experiments.attack.RobustnessEvaluator;
+import org.pnnlab.experiments.attack.RobustnessSuite;
 
 /**
  * {@code pnn evaluate} on runs of the other experiments, with no code specific to their models, adversarial
@@ -175,6 +179,62 @@ class EvaluateCliTest {
         assertEquals("last", after.robustness("pgd-e2e@last").classify());
         assertEquals(0.1, ((Number) after.robustness("pgd-e2e@last").threat().get("eps")).doubleValue(),
                 "the run's own radius by default");
+
+        // as the run classifies (the average over passes): the reference's two columns and the adaptive one
+        assertEquals(0, cli("evaluate", dir.toString(), "--attack", "pgd", "--limit", "8", "--steps", "2").code());
+        RunRecord avg = record(dir);
+        RobustnessRecord adaptive = avg.robustness("pgd-average");
+        assertNotNull(adaptive);
+        assertEquals("average", adaptive.gradient());
+        assertEquals("average", adaptive.classify());
+        assertTrue(adaptive.attacksTheClassifier());
+        assertFalse(avg.robustness("pgd-e2e").attacksTheClassifier(), "the last cycle is not what classifies");
+        assertFalse(avg.robustness("pgd-first").attacksTheClassifier());
+        assertNotNull(adaptive.masking(), "the masking checks come with every white-box entry");
+        assertEquals("average", adaptive.masking().function());
+        assertEquals(8, adaptive.masking().evaluated());
+    }
+
+    @Test
+    void eotIsCheckedAndOnADeterministicModelSaidToBeUnneeded() {
+        assertUserError(cli("evaluate", convRun.toString(), "--eot", "0"), "evaluation.eot (--eot)", ">= 1", "got 0");
+        CliTest.Result r = cli("evaluate", convRun.toString(), "--attack", "fgsm", "--limit", "10", "--eot", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("--eot 2 is unneeded"), r.out());
+        RobustnessRecord fgsm = record(convRun).robustness("fgsm-first");
+        assertEquals(2, ((Number) fgsm.settings().get("eot")).intValue());
+    }
+
+    @Test
+    void anInterruptedEvaluationKeepsWhatItFinished(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("run");
+        Files.createDirectories(dir);
+        Files.copy(convRun.resolve(RunStore.RUN_JSON), dir.resolve(RunStore.RUN_JSON));
+        Path json = dir.resolve(RunStore.RUN_JSON);
+        var saved = EvaluateCommand.load(convRun, "run");
+        var data = org.pnnlab.datasets.Datasets.load("mnist-subset", runs, false);
+        RuntimeException stop = new RuntimeException("interrupted");
+        RobustnessEvaluator.Listener interrupt = (attack, evaluated, planned, correct) -> {
+            if (attack.equals("pgd")) throw stop;
+        };
+        var request = new RobustnessSuite.Request(List.of("clean", "corruptions", "pgd"),
+                saved.record().config().evaluationThreat(),
+                saved.record().config().evaluation().withLimit(17).withBatchSize(17), 3);
+        RuntimeException thrown = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () ->
+                RobustnessSuite.run(AttackRegistry.load(), new RobustnessSuite.Model(saved.net(),
+                        data.normalization(), dir.toString()), RobustnessSuite.pixels(data.test()),
+                        org.pnnlab.experiments.Evaluation.labelVector(data.test().labels()), request, null, interrupt,
+                        entries -> RunStore.addRobustness(json, entries)));
+        assertEquals(stop, thrown);
+        RunRecord after = record(dir);
+        assertEquals(17, after.robustness("clean").evaluated(), "finished before the interruption");
+        var corruptions = after.robustness("corruptions").corruptions();
+        assertNotNull(corruptions);
+        assertTrue(corruptions.complete());
+        assertEquals(17, corruptions.evaluated());
+        assertEquals(after.robustness("corruptions").accuracy(), corruptions.meanAccuracy(), 1e-12);
+        assertTrue(corruptions.corruptions().stream().allMatch(c -> c.bySeverity().size() == 5));
+        assertEquals(null, after.robustness("pgd-first"), "the interrupted attack left nothing");
     }
 
     @Test
