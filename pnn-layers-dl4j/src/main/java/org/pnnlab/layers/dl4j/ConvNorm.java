@@ -1,6 +1,5 @@
 package org.pnnlab.layers.dl4j;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -8,7 +7,6 @@ import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -135,12 +133,8 @@ public class ConvNorm extends SquareConvolution implements ParamKinds {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-                                                        Collection<TrainingListener> listeners, int layerIndex,
-                                                        INDArray paramsView, boolean initializeParams,
-                                                        DataType networkDataType) {
-        return Runtimes.wire(new ConvNormLayer(conf, networkDataType), conf, listeners, layerIndex, paramsView,
-                initializeParams);
+    protected ConvNormLayer runtime(NeuralNetConfiguration conf, DataType dataType) {
+        return new ConvNormLayer(conf, dataType);
     }
 
     @Override

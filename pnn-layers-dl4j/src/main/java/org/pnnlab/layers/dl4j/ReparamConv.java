@@ -1,11 +1,9 @@
 package org.pnnlab.layers.dl4j;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -32,16 +30,8 @@ public abstract class ReparamConv extends SquareConvolution implements ParamKind
     /** Fills freshly created extra parameters. */
     protected abstract void initializeExtra(Map<String, INDArray> params);
 
-    /** The subclass's runtime, before {@link Runtimes#wire}. */
-    protected abstract ReparamConvLayer<?> runtime(NeuralNetConfiguration conf, DataType dataType);
-
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-                                                        Collection<TrainingListener> listeners, int layerIndex,
-                                                        INDArray paramsView, boolean initializeParams,
-                                                        DataType networkDataType) {
-        return Runtimes.wire(runtime(conf, networkDataType), conf, listeners, layerIndex, paramsView, initializeParams);
-    }
+    protected abstract ReparamConvLayer<?> runtime(NeuralNetConfiguration conf, DataType dataType);
 
     @Override
     public ParamKind kindOf(String paramName) {

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Objects;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -20,7 +19,7 @@ import org.pnnlab.api.PnnException;
  * convolution, the memory report and the libnd4j op arguments; subclasses add their own settings and parameters
  * and override what their layer computes differently ({@link ConvNorm}'s output size, for one).
  */
-public abstract class SquareConvolution extends FeedForwardLayer {
+public abstract class SquareConvolution extends FlatParamsLayer {
     public static final String WEIGHT = "W";
     public static final String BIAS = "b";
 
@@ -100,11 +99,6 @@ public abstract class SquareConvolution extends FeedForwardLayer {
         return new LayerMemoryReport.Builder(layerName, getClass(), inputType, out)
                 .standardMemory(initializer().numParams(this), 0)
                 .workingMemory(0, 0, 0, out.arrayElementsPerExample()).cacheMemory(0, 0).build();
-    }
-
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
     }
 
     /** libnd4j integer arguments: kH kW sH sW pH pW dH dW paddingMode(0 = explicit) NCHW(0) weights OIYX(1). */
