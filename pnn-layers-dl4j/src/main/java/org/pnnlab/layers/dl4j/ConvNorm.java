@@ -89,7 +89,7 @@ public class ConvNorm extends SquareConvolution implements ParamKinds {
         }
         if (emaSteps < 1) throw new PnnException(what + ": ema_steps must be >= 1, got " + emaSteps);
         ConvNorm c = new ConvNorm();
-        c.configure(name, nIn, nOut, kernel, stride, padding, bias); // its checks are weaker than the ones above
+        c.configure(name, nIn, nOut, kernel, stride, padding, bias); // its own check passes after the ones above
         c.affine = affine;
         c.momentum = momentum;
         c.trackRunning = trackRunning;
