@@ -1,13 +1,7 @@
 package org.pnnlab.layers;
 
-import java.util.ArrayList;
-import java.util.List;
-import org.pnnlab.api.LayerBlock;
-import org.pnnlab.api.LayerContext;
 import org.pnnlab.api.LayerParams;
-import org.pnnlab.api.LayerPlugin;
 import org.pnnlab.api.ParamSpec;
-import org.pnnlab.layers.dl4j.SlotEnd;
 import org.pnnlab.layers.dl4j.OniConv;
 
 /**
@@ -15,39 +9,18 @@ import org.pnnlab.layers.dl4j.OniConv;
  * norm group, a learnable per-channel scale) followed by batch norm and an activation, with the parameters of
  * {@code conv} plus {@code T}. See {@link OniConv}.
  */
-public final class OniConvPlugin implements LayerPlugin {
+public final class OniConvPlugin extends ReparamConvPlugin {
     public static final String ID = "oni-conv";
 
-    private static final List<ParamSpec> PARAMS;
-
-    static {
-        List<ParamSpec> ps = new ArrayList<>(ConvPlugin.PARAMS);
-        ps.add(ParamSpec.intParam("T", 3, 1, 100,
-                "Newton iterations of the orthogonalisation (the gradient flows through them)"));
-        PARAMS = List.copyOf(ps);
+    public OniConvPlugin() {
+        super(ID, "ONI convolution (kernel orthogonalised by Newton iteration, learnable per-channel scale) + batch norm + activation",
+                ParamSpec.intParam("T", 3, 1, 100,
+                        "Newton iterations of the orthogonalisation (the gradient flows through them)"));
     }
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String description() {
-        return "ONI convolution (kernel orthogonalised by Newton iteration, learnable per-channel scale) + batch norm + activation";
-    }
-
-    @Override
-    public List<ParamSpec> parameters() {
-        return PARAMS;
-    }
-
-    @Override
-    public LayerBlock create(LayerParams p, LayerContext ctx) {
-        OniConv conv = OniConv.of(ctx.slotName() + "_oniconv", ctx.inChannels(), ctx.outChannels(),
-                p.getInt("kernel"), p.getInt("stride"), ConvPlugin.padding(p, ctx), p.getBoolean("bias"),
-                p.getInt("T"));
-        return SlotEnd.block(ctx.slotName(), List.of(conv), ctx.outChannels(), ConvPlugin.batchNorm(p, ctx),
-                p.getString("act"));
+    protected OniConv convolution(String slot, long in, long out, int kernel, int stride, int padding, boolean bias,
+                                  LayerParams p) {
+        return OniConv.of(slot + "_oniconv", in, out, kernel, stride, padding, bias, p.getInt("T"));
     }
 }

@@ -1,13 +1,7 @@
 package org.pnnlab.layers;
 
-import java.util.ArrayList;
-import java.util.List;
-import org.pnnlab.api.LayerBlock;
-import org.pnnlab.api.LayerContext;
 import org.pnnlab.api.LayerParams;
-import org.pnnlab.api.LayerPlugin;
 import org.pnnlab.api.ParamSpec;
-import org.pnnlab.layers.dl4j.SlotEnd;
 import org.pnnlab.layers.dl4j.SpectralNormConv;
 
 /**
@@ -15,39 +9,19 @@ import org.pnnlab.layers.dl4j.SpectralNormConv;
  * followed by batch norm and an activation, with the parameters of {@code conv} plus {@code power_iterations}.
  * See {@link SpectralNormConv}.
  */
-public final class SnConvPlugin implements LayerPlugin {
+public final class SnConvPlugin extends ReparamConvPlugin {
     public static final String ID = "sn-conv";
 
-    private static final List<ParamSpec> PARAMS;
-
-    static {
-        List<ParamSpec> ps = new ArrayList<>(ConvPlugin.PARAMS);
-        ps.add(ParamSpec.intParam("power_iterations", 1, 1, 100,
-                "power-iteration steps that update u and v in each training forward (none in evaluation)"));
-        PARAMS = List.copyOf(ps);
+    public SnConvPlugin() {
+        super(ID, "spectrally normalised KxK convolution (W / sigma, power iteration) + batch norm + activation",
+                ParamSpec.intParam("power_iterations", 1, 1, 100,
+                        "power-iteration steps that update u and v in each training forward (none in evaluation)"));
     }
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String description() {
-        return "spectrally normalised KxK convolution (W / sigma, power iteration) + batch norm + activation";
-    }
-
-    @Override
-    public List<ParamSpec> parameters() {
-        return PARAMS;
-    }
-
-    @Override
-    public LayerBlock create(LayerParams p, LayerContext ctx) {
-        SpectralNormConv conv = SpectralNormConv.of(ctx.slotName() + "_snconv", ctx.inChannels(), ctx.outChannels(),
-                p.getInt("kernel"), p.getInt("stride"), ConvPlugin.padding(p, ctx), p.getBoolean("bias"),
+    protected SpectralNormConv convolution(String slot, long in, long out, int kernel, int stride, int padding,
+                                           boolean bias, LayerParams p) {
+        return SpectralNormConv.of(slot + "_snconv", in, out, kernel, stride, padding, bias,
                 p.getInt("power_iterations"));
-        return SlotEnd.block(ctx.slotName(), List.of(conv), ctx.outChannels(), ConvPlugin.batchNorm(p, ctx),
-                p.getString("act"));
     }
 }

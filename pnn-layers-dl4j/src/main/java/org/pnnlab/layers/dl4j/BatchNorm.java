@@ -1,6 +1,5 @@
 package org.pnnlab.layers.dl4j;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -8,10 +7,8 @@ import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,7 +27,7 @@ import org.pnnlab.api.PnnException;
  * (so they are saved with the model) that the optimiser never changes: they are updated in place by the
  * training-mode forward pass, exactly once per forward, as in PyTorch.
  */
-public class BatchNorm extends FeedForwardLayer implements ParamKinds {
+public class BatchNorm extends FlatParamsLayer implements ParamKinds {
     public static final String GAMMA = "gamma";
     public static final String BETA = "beta";
     public static final String MEAN = "mean";
@@ -79,11 +76,8 @@ public class BatchNorm extends FeedForwardLayer implements ParamKinds {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-                                                        Collection<TrainingListener> listeners, int layerIndex,
-                                                        INDArray paramsView, boolean initializeParams,
-                                                        DataType networkDataType) {
-        return Runtimes.wire(new BatchNormLayer(conf, networkDataType), conf, listeners, layerIndex, paramsView, initializeParams);
+    protected BatchNormLayer runtime(NeuralNetConfiguration conf, DataType dataType) {
+        return new BatchNormLayer(conf, dataType);
     }
 
     @Override
@@ -154,11 +148,6 @@ public class BatchNorm extends FeedForwardLayer implements ParamKinds {
     public LayerMemoryReport getMemoryReport(InputType inputType) {
         return new LayerMemoryReport.Builder(layerName, BatchNorm.class, inputType, inputType)
                 .standardMemory(4 * nOut, 2 * nOut).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
-    }
-
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
     }
 
     public double getEps() { return eps; }

@@ -1,31 +1,21 @@
 package org.pnnlab.layers.dl4j;
 
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.pnnlab.api.PnnException;
 import org.pnnlab.api.capability.ConvolutionGeometry;
 import org.pnnlab.api.capability.LinearConvolution;
@@ -38,14 +28,7 @@ import org.pnnlab.api.capability.TrainableKernel;
  * weight is stored in PyTorch's layout {@code [out, in, kH, kW]} ("W"), the optional bias as "b".
  * Initialisation: W ~ N(0, weightStd^2); b ~ U(-1/sqrt(fanIn), 1/sqrt(fanIn)), fanIn = in*k*k.
  */
-public class Conv2d extends FeedForwardLayer {
-    public static final String WEIGHT = "W";
-    public static final String BIAS = "b";
-
-    private int kernel = 3;
-    private int stride = 1;
-    private int padding;
-    private boolean hasBias;
+public class Conv2d extends SquareConvolution {
     private double weightStd;
 
     /** For JSON deserialisation. */
@@ -58,29 +41,15 @@ public class Conv2d extends FeedForwardLayer {
      */
     public static Conv2d of(String name, long nIn, long nOut, int kernel, int stride, int padding, boolean hasBias,
                             double weightStd) {
-        if (kernel < 1 || stride < 1 || padding < 0) {
-            throw new PnnException("convolution " + name + ": kernel (" + kernel + ") and stride (" + stride
-                    + ") must be >= 1 and padding (" + padding + ") >= 0");
-        }
         Conv2d c = new Conv2d();
-        c.setLayerName(name);
-        c.setNIn(nIn);
-        c.setNOut(nOut);
-        c.setActivationFn(new ActivationIdentity());
-        c.kernel = kernel;
-        c.stride = stride;
-        c.padding = padding;
-        c.hasBias = hasBias;
+        c.configure(name, nIn, nOut, kernel, stride, padding, hasBias);
         c.weightStd = weightStd > 0 ? weightStd : Math.sqrt(2.0 / (kernel * kernel * (double) nOut));
         return c;
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-                                                        Collection<TrainingListener> listeners, int layerIndex,
-                                                        INDArray paramsView, boolean initializeParams,
-                                                        DataType networkDataType) {
-        return Runtimes.wire(new Runtime(conf, networkDataType), conf, listeners, layerIndex, paramsView, initializeParams);
+    protected Runtime runtime(NeuralNetConfiguration conf, DataType dataType) {
+        return new Runtime(conf, dataType);
     }
 
     @Override
@@ -88,75 +57,17 @@ public class Conv2d extends FeedForwardLayer {
         return Params.INSTANCE;
     }
 
-    @Override
-    public InputType getOutputType(int layerIndex, InputType inputType) {
-        InputType.InputTypeConvolutional in = ConvShapes.requireCnn(inputType, "convolution " + getLayerName());
-        long h = ConvShapes.outSize(in.getHeight(), kernel, stride, padding, getLayerName());
-        long w = ConvShapes.outSize(in.getWidth(), kernel, stride, padding, getLayerName());
-        return InputType.convolutional(h, w, nOut);
-    }
-
-    @Override
-    public void setNIn(InputType inputType, boolean override) {
-        InputType.InputTypeConvolutional in = ConvShapes.requireCnn(inputType, "convolution " + getLayerName());
-        if (nIn <= 0 || override) {
-            nIn = in.getChannels();
-        } else if (nIn != in.getChannels()) {
-            throw new PnnException("convolution " + getLayerName() + " expects " + nIn + " input channels but gets "
-                    + in.getChannels());
-        }
-    }
-
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return InputTypeUtil.getPreProcessorForInputTypeCnnLayers(inputType, getLayerName());
-    }
-
-    @Override
-    public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType out = getOutputType(-1, inputType);
-        return new LayerMemoryReport.Builder(layerName, Conv2d.class, inputType, out)
-                .standardMemory(initializer().numParams(this), 0)
-                .workingMemory(0, 0, 0, out.arrayElementsPerExample()).cacheMemory(0, 0).build();
-    }
-
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
-    }
-
-    public int getKernel() { return kernel; }
-    public void setKernel(int kernel) { this.kernel = kernel; }
-    public int getStride() { return stride; }
-    public void setStride(int stride) { this.stride = stride; }
-    public int getPadding() { return padding; }
-    public void setPadding(int padding) { this.padding = padding; }
-    public boolean isHasBias() { return hasBias; }
-    public void setHasBias(boolean hasBias) { this.hasBias = hasBias; }
     public double getWeightStd() { return weightStd; }
     public void setWeightStd(double weightStd) { this.weightStd = weightStd; }
 
     @Override
     public boolean equals(Object o) {
-        if (this == o) return true;
-        if (!(o instanceof Conv2d c) || !super.equals(o)) return false;
-        return kernel == c.kernel && stride == c.stride && padding == c.padding && hasBias == c.hasBias
-                && Double.compare(weightStd, c.weightStd) == 0;
+        return o instanceof Conv2d c && super.equals(o) && Double.compare(weightStd, c.weightStd) == 0;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), kernel, stride, padding, hasBias, weightStd);
-    }
-
-    /** libnd4j integer arguments: kH kW sH sW pH pW dH dW paddingMode(0 = explicit) NCHW(0) weights OIYX(1). */
-    int[] opArgs() {
-        return opArgs(kernel, stride, padding);
-    }
-
-    /** libnd4j {@code conv2d}/{@code conv2d_bp} integer arguments of a square NCHW convolution with OIYX weights. */
-    static int[] opArgs(int kernel, int stride, int padding) {
-        return new int[]{kernel, kernel, stride, stride, padding, padding, 1, 1, 0, 0, 1};
+        return Objects.hash(super.hashCode(), weightStd);
     }
 
     /** Parameter layout: W [out, in, k, k] then b [out] when present. */
@@ -169,21 +80,14 @@ public class Conv2d extends FeedForwardLayer {
 
         @Override
         protected Map<String, long[]> shapes(Conv2d c) {
-            Map<String, long[]> m = new LinkedHashMap<>();
-            m.put(WEIGHT, new long[]{c.getNOut(), c.getNIn(), c.kernel, c.kernel});
-            if (c.hasBias) m.put(BIAS, new long[]{c.getNOut()});
-            return m;
+            return c.weightAndBiasShapes();
         }
 
         @Override
         protected void initialize(Conv2d c, Map<String, INDArray> m) {
             INDArray w = m.get(WEIGHT);
             w.assign(Nd4j.randn(w.dataType(), w.shape()).muli(c.weightStd));
-            if (c.hasBias) {
-                double bound = 1.0 / Math.sqrt((double) c.getNIn() * c.kernel * c.kernel);
-                INDArray b = m.get(BIAS);
-                b.assign(Nd4j.rand(b.dataType(), b.shape()).muli(2 * bound).subi(bound));
-            }
+            if (c.isHasBias()) fillUniform(m.get(BIAS), 1.0 / Math.sqrt((double) c.rowLength()));
         }
     }
 
@@ -202,10 +106,10 @@ public class Conv2d extends FeedForwardLayer {
                 throw new PnnException("convolution " + c.getLayerName() + " expects input [N, " + c.getNIn()
                         + ", H, W], got " + java.util.Arrays.toString(x.shape()));
             }
-            long h = ConvShapes.outSize(x.size(2), c.kernel, c.stride, c.padding, c.getLayerName());
-            long w = ConvShapes.outSize(x.size(3), c.kernel, c.stride, c.padding, c.getLayerName());
+            long h = ConvShapes.outSize(x.size(2), c.getKernel(), c.getStride(), c.getPadding(), c.getLayerName());
+            long w = ConvShapes.outSize(x.size(3), c.getKernel(), c.getStride(), c.getPadding(), c.getLayerName());
             INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[]{x.size(0), c.getNOut(), h, w}, 'c');
-            INDArray[] in = c.hasBias ? new INDArray[]{x, getParam(WEIGHT), getParam(BIAS)} : new INDArray[]{x, getParam(WEIGHT)};
+            INDArray[] in = c.isHasBias() ? new INDArray[]{x, getParam(WEIGHT), getParam(BIAS)} : new INDArray[]{x, getParam(WEIGHT)};
             Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(in).addOutputs(out).addIntegerArguments(c.opArgs()).build());
             return out;
         }
@@ -220,7 +124,7 @@ public class Conv2d extends FeedForwardLayer {
             if (eps.ordering() != 'c' || eps.isView()) eps = eps.dup('c');
             List<INDArray> ins = new ArrayList<>(List.of(x, getParam(WEIGHT)));
             List<INDArray> outs = new ArrayList<>(List.of(dx, gradientViews.get(WEIGHT)));
-            if (c.hasBias) {
+            if (c.isHasBias()) {
                 ins.add(getParam(BIAS));
                 outs.add(gradientViews.get(BIAS));
             }
@@ -229,14 +133,14 @@ public class Conv2d extends FeedForwardLayer {
                     .addOutputs(outs.toArray(new INDArray[0])).addIntegerArguments(c.opArgs()).build());
             Gradient g = new DefaultGradient();
             g.setGradientFor(WEIGHT, gradientViews.get(WEIGHT));
-            if (c.hasBias) g.setGradientFor(BIAS, gradientViews.get(BIAS));
+            if (c.isHasBias()) g.setGradientFor(BIAS, gradientViews.get(BIAS));
             return new Pair<>(g, dx);
         }
 
         @Override
         public ConvolutionGeometry geometry() {
             Conv2d c = layerConf();
-            return new ConvolutionGeometry(c.getNIn(), c.getNOut(), c.kernel, c.stride, c.padding);
+            return new ConvolutionGeometry(c.getNIn(), c.getNOut(), c.getKernel(), c.getStride(), c.getPadding());
         }
 
         @Override
@@ -261,7 +165,7 @@ public class Conv2d extends FeedForwardLayer {
 
         @Override
         public boolean hasBias() {
-            return layerConf().hasBias;
+            return layerConf().isHasBias();
         }
     }
 }

@@ -1,22 +1,14 @@
 package org.pnnlab.layers.dl4j;
 
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.regularization.Regularization;
@@ -51,18 +43,12 @@ import org.pnnlab.api.PnnException;
  * <p>Backward: V is a constant; the gradient passes r, the crop and stride (a scatter onto the grid), the
  * spectral filter (self-adjoint, so the same filter on the gradient) and the convolution.
  */
-public class ConvNorm extends FeedForwardLayer implements ParamKinds {
-    public static final String WEIGHT = "W";
-    public static final String BIAS = "b";
+public class ConvNorm extends SquareConvolution implements ParamKinds {
     public static final String AFFINE_WEIGHT = "r";
     public static final String AFFINE_BIAS = "rb";
     public static final String RUNNING_V = "runV";
     public static final String COUNTER = "count";
 
-    private int kernel = 3;
-    private int stride = 1;
-    private int padding = 1;
-    private boolean hasBias;
     private boolean affine = true;
     private double momentum = -1;
     private boolean trackRunning = true;
@@ -73,6 +59,7 @@ public class ConvNorm extends FeedForwardLayer implements ParamKinds {
 
     /** For JSON deserialisation. */
     public ConvNorm() {
+        setPadding(1);
     }
 
     /**
@@ -102,14 +89,7 @@ public class ConvNorm extends FeedForwardLayer implements ParamKinds {
         }
         if (emaSteps < 1) throw new PnnException(what + ": ema_steps must be >= 1, got " + emaSteps);
         ConvNorm c = new ConvNorm();
-        c.setLayerName(name);
-        c.setNIn(nIn);
-        c.setNOut(nOut);
-        c.setActivationFn(new ActivationIdentity());
-        c.kernel = kernel;
-        c.stride = stride;
-        c.padding = padding;
-        c.hasBias = bias;
+        c.configure(name, nIn, nOut, kernel, stride, padding, bias); // its own check passes after the ones above
         c.affine = affine;
         c.momentum = momentum;
         c.trackRunning = trackRunning;
@@ -121,27 +101,27 @@ public class ConvNorm extends FeedForwardLayer implements ParamKinds {
 
     /** Rows (or columns) after the crop and stride: ⌊(n + 2p − k)/s⌋ + 1. */
     long croppedSize(long n) {
-        return (n + 2L * padding - kernel) / stride + 1;
+        return (n + 2L * getPadding() - getKernel()) / getStride() + 1;
     }
 
     /** Size after the affine kernel (equal to the cropped size for odd kernels). */
     long outputSize(long n) {
         long c = croppedSize(n);
-        return affine ? c + 2L * ((kernel - 1) / 2) - kernel + 1 : c;
+        return affine ? c + 2L * ((getKernel() - 1) / 2) - getKernel() + 1 : c;
     }
 
     /** The grid of the normaliser: the full convolution's output, input + k − 1. */
     long gridH() {
-        return kernel == 1 ? 1 : height + kernel - 1;
+        return getKernel() == 1 ? 1 : height + getKernel() - 1;
     }
 
     long gridW() {
-        return kernel == 1 ? 1 : width + kernel - 1;
+        return getKernel() == 1 ? 1 : width + getKernel() - 1;
     }
 
     /** Shape of the running estimate: {@code [O, Hg, Wg/2 + 1]}, or {@code [O, 1, 1]} for a 1x1 kernel. */
     long[] runningShape() {
-        return kernel == 1 ? new long[]{nOut, 1, 1} : new long[]{nOut, gridH(), gridW() / 2 + 1};
+        return getKernel() == 1 ? new long[]{nOut, 1, 1} : new long[]{nOut, gridH(), gridW() / 2 + 1};
     }
 
     /** The running estimate's factor after the c-th training forward. */
@@ -153,12 +133,8 @@ public class ConvNorm extends FeedForwardLayer implements ParamKinds {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-                                                        Collection<TrainingListener> listeners, int layerIndex,
-                                                        INDArray paramsView, boolean initializeParams,
-                                                        DataType networkDataType) {
-        return Runtimes.wire(new ConvNormLayer(conf, networkDataType), conf, listeners, layerIndex, paramsView,
-                initializeParams);
+    protected ConvNormLayer runtime(NeuralNetConfiguration conf, DataType dataType) {
+        return new ConvNormLayer(conf, dataType);
     }
 
     @Override
@@ -167,8 +143,13 @@ public class ConvNorm extends FeedForwardLayer implements ParamKinds {
     }
 
     @Override
+    protected String describe() {
+        return "ConvNorm " + getLayerName();
+    }
+
+    @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
-        InputType.InputTypeConvolutional in = ConvShapes.requireCnn(inputType, "ConvNorm " + getLayerName());
+        InputType.InputTypeConvolutional in = ConvShapes.requireCnn(inputType, describe());
         checkSize(in.getHeight(), in.getWidth());
         return InputType.convolutional(outputSize(height), outputSize(width), nOut);
     }
@@ -179,22 +160,6 @@ public class ConvNorm extends FeedForwardLayer implements ParamKinds {
                     + " inputs (its running normaliser has that grid) but gets " + h + "x" + w
                     + "; build the model for this input size");
         }
-    }
-
-    @Override
-    public void setNIn(InputType inputType, boolean override) {
-        InputType.InputTypeConvolutional in = ConvShapes.requireCnn(inputType, "ConvNorm " + getLayerName());
-        if (nIn <= 0 || override) {
-            nIn = in.getChannels();
-        } else if (nIn != in.getChannels()) {
-            throw new PnnException("ConvNorm " + getLayerName() + " expects " + nIn + " input channels but gets "
-                    + in.getChannels());
-        }
-    }
-
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return InputTypeUtil.getPreProcessorForInputTypeCnnLayers(inputType, getLayerName());
     }
 
     @Override
@@ -229,19 +194,6 @@ public class ConvNorm extends FeedForwardLayer implements ParamKinds {
                 .build();
     }
 
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
-    }
-
-    public int getKernel() { return kernel; }
-    public void setKernel(int kernel) { this.kernel = kernel; }
-    public int getStride() { return stride; }
-    public void setStride(int stride) { this.stride = stride; }
-    public int getPadding() { return padding; }
-    public void setPadding(int padding) { this.padding = padding; }
-    public boolean isHasBias() { return hasBias; }
-    public void setHasBias(boolean hasBias) { this.hasBias = hasBias; }
     public boolean isAffine() { return affine; }
     public void setAffine(boolean affine) { this.affine = affine; }
     public double getMomentum() { return momentum; }
@@ -261,15 +213,14 @@ public class ConvNorm extends FeedForwardLayer implements ParamKinds {
     public boolean equals(Object o) {
         if (this == o) return true;
         if (!(o instanceof ConvNorm c) || !super.equals(o)) return false;
-        return kernel == c.kernel && stride == c.stride && padding == c.padding && hasBias == c.hasBias
-                && affine == c.affine && Double.compare(momentum, c.momentum) == 0 && trackRunning == c.trackRunning
+        return affine == c.affine && Double.compare(momentum, c.momentum) == 0 && trackRunning == c.trackRunning
                 && emaSteps == c.emaSteps && Double.compare(emaFloor, c.emaFloor) == 0 && height == c.height
                 && width == c.width;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), kernel, stride, padding, hasBias, affine, momentum, trackRunning,
+        return Objects.hash(super.hashCode(), affine, momentum, trackRunning,
                 emaSteps, emaFloor, height, width);
     }
 
@@ -287,11 +238,9 @@ public class ConvNorm extends FeedForwardLayer implements ParamKinds {
 
         @Override
         protected Map<String, long[]> shapes(ConvNorm c) {
-            Map<String, long[]> m = new LinkedHashMap<>();
-            m.put(WEIGHT, new long[]{c.getNOut(), c.getNIn(), c.kernel, c.kernel});
-            if (c.hasBias) m.put(BIAS, new long[]{c.getNOut()});
+            Map<String, long[]> m = c.weightAndBiasShapes();
             if (c.affine) {
-                m.put(AFFINE_WEIGHT, new long[]{c.getNOut(), 1, c.kernel, c.kernel});
+                m.put(AFFINE_WEIGHT, new long[]{c.getNOut(), 1, c.getKernel(), c.getKernel()});
                 m.put(AFFINE_BIAS, new long[]{c.getNOut()});
             }
             m.put(RUNNING_V, c.runningShape());
@@ -301,19 +250,15 @@ public class ConvNorm extends FeedForwardLayer implements ParamKinds {
 
         @Override
         protected void initialize(ConvNorm c, Map<String, INDArray> m) {
-            double bound = 1.0 / Math.sqrt((double) c.getNIn() * c.kernel * c.kernel);
-            uniform(m.get(WEIGHT), bound);
-            if (c.hasBias) uniform(m.get(BIAS), bound);
+            double bound = 1.0 / Math.sqrt((double) c.rowLength());
+            fillUniform(m.get(WEIGHT), bound);
+            if (c.isHasBias()) fillUniform(m.get(BIAS), bound);
             if (c.affine) {
-                uniform(m.get(AFFINE_WEIGHT), 1.0 / c.kernel);
-                uniform(m.get(AFFINE_BIAS), 1.0 / c.kernel);
+                fillUniform(m.get(AFFINE_WEIGHT), 1.0 / c.getKernel());
+                fillUniform(m.get(AFFINE_BIAS), 1.0 / c.getKernel());
             }
             m.get(RUNNING_V).assign(0);
             m.get(COUNTER).assign(0);
-        }
-
-        private static void uniform(INDArray a, double bound) {
-            a.assign(Nd4j.rand(a.dataType(), a.shape()).muli(2 * bound).subi(bound));
         }
     }
 }

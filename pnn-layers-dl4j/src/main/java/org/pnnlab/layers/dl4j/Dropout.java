@@ -1,18 +1,11 @@
 package org.pnnlab.layers.dl4j;
 
-import java.util.Collection;
 import java.util.Objects;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.NoParamLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,7 +19,7 @@ import org.pnnlab.api.PnnException;
  * dropout reuses the last training mask when back-propagating after an evaluation-mode forward pass, which
  * gives wrong input gradients for attacks on a model in evaluation mode.)
  */
-public class Dropout extends NoParamLayer {
+public class Dropout extends ElementwiseLayer {
     private double p;
 
     /** For JSON deserialisation. */
@@ -45,28 +38,8 @@ public class Dropout extends NoParamLayer {
     public void setP(double p) { this.p = p; }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-                                                        Collection<TrainingListener> listeners, int index,
-                                                        INDArray paramsView, boolean initializeParams,
-                                                        DataType dataType) {
-        return Runtimes.wire(new Runtime(conf, dataType), conf, listeners, index, paramsView, initializeParams);
-    }
-
-    @Override
-    public InputType getOutputType(int layerIndex, InputType inputType) {
-        return inputType;
-    }
-
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return null;
-    }
-
-    @Override
-    public LayerMemoryReport getMemoryReport(InputType inputType) {
-        return new LayerMemoryReport.Builder(layerName, Dropout.class, inputType, inputType)
-                .standardMemory(0, 0).workingMemory(0, 0, 0, inputType.arrayElementsPerExample())
-                .cacheMemory(0, 0).build();
+    protected Runtime runtime(NeuralNetConfiguration conf, DataType dataType) {
+        return new Runtime(conf, dataType);
     }
 
     @Override
@@ -80,7 +53,7 @@ public class Dropout extends NoParamLayer {
     }
 
     /** Runtime of {@link Dropout}. */
-    public static class Runtime extends AbstractLayer<Dropout> {
+    public static class Runtime extends NoParamRuntime<Dropout> {
         private INDArray mask; // null after an evaluation-mode forward
 
         public Runtime(NeuralNetConfiguration conf, DataType dataType) {
@@ -107,30 +80,6 @@ public class Dropout extends NoParamLayer {
             INDArray dx = mgr.dup(ArrayType.ACTIVATION_GRAD, epsilon);
             if (mask != null) dx.muli(mask);
             return new Pair<>(new DefaultGradient(), dx);
-        }
-
-        @Override
-        public double calcRegularizationScore(boolean backpropParamsOnly) {
-            return 0;
-        }
-
-        @Override
-        public Type type() {
-            return Type.FEED_FORWARD;
-        }
-
-        @Override
-        public boolean isPretrainLayer() {
-            return false;
-        }
-
-        @Override
-        public void clearNoiseWeightParams() {
-        }
-
-        @Override
-        public INDArray params() {
-            return null;
         }
 
         @Override

@@ -1,6 +1,5 @@
 package org.pnnlab.layers.dl4j;
 
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +9,6 @@ import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -18,7 +16,6 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -41,7 +38,7 @@ import org.pnnlab.api.PnnException;
  * exactly {@code C x H x W}. Written with whole-array ND4J ops: a row-vector add on the {@code [N, C*H*W]}
  * view and a ReLU; the backward pass is the 0/1 step of the recomputed pre-activation times the gradient.
  */
-public class NoiseRelu extends FeedForwardLayer implements ParamKinds {
+public class NoiseRelu extends FlatParamsLayer implements ParamKinds {
     public static final String NOISE = "noise";
 
     private long height;
@@ -87,11 +84,8 @@ public class NoiseRelu extends FeedForwardLayer implements ParamKinds {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-                                                        Collection<TrainingListener> listeners, int layerIndex,
-                                                        INDArray paramsView, boolean initializeParams,
-                                                        DataType networkDataType) {
-        return Runtimes.wire(new Runtime(conf, networkDataType), conf, listeners, layerIndex, paramsView, initializeParams);
+    protected Runtime runtime(NeuralNetConfiguration conf, DataType dataType) {
+        return new Runtime(conf, dataType);
     }
 
     @Override
@@ -141,11 +135,6 @@ public class NoiseRelu extends FeedForwardLayer implements ParamKinds {
         return new LayerMemoryReport.Builder(layerName, NoiseRelu.class, inputType, out)
                 .standardMemory(maskValueCount(), 0)
                 .workingMemory(0, 0, 0, out.arrayElementsPerExample()).cacheMemory(0, 0).build();
-    }
-
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
     }
 
     public long getHeight() { return height; }

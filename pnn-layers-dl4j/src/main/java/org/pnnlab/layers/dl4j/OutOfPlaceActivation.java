@@ -1,18 +1,11 @@
 package org.pnnlab.layers.dl4j;
 
-import java.util.Collection;
 import java.util.Objects;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.NoParamLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -25,7 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * forward (what every attack does) takes the derivative at the activated values instead of the inputs: wrong for
  * tanh, sigmoid, elu, selu. Here the output is a copy and the input stays the pre-activation the derivative needs.
  */
-public class OutOfPlaceActivation extends NoParamLayer {
+public class OutOfPlaceActivation extends ElementwiseLayer {
     private IActivation activation = new ActivationIdentity();
 
     /** For JSON deserialisation. */
@@ -43,28 +36,8 @@ public class OutOfPlaceActivation extends NoParamLayer {
     public void setActivation(IActivation activation) { this.activation = activation; }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-                                                        Collection<TrainingListener> listeners, int index,
-                                                        INDArray paramsView, boolean initializeParams,
-                                                        DataType dataType) {
-        return Runtimes.wire(new Runtime(conf, dataType), conf, listeners, index, paramsView, initializeParams);
-    }
-
-    @Override
-    public InputType getOutputType(int layerIndex, InputType inputType) {
-        return inputType;
-    }
-
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return null;
-    }
-
-    @Override
-    public LayerMemoryReport getMemoryReport(InputType inputType) {
-        return new LayerMemoryReport.Builder(layerName, OutOfPlaceActivation.class, inputType, inputType)
-                .standardMemory(0, 0).workingMemory(0, 0, 0, inputType.arrayElementsPerExample())
-                .cacheMemory(0, 0).build();
+    protected Runtime runtime(NeuralNetConfiguration conf, DataType dataType) {
+        return new Runtime(conf, dataType);
     }
 
     @Override
@@ -79,7 +52,7 @@ public class OutOfPlaceActivation extends NoParamLayer {
     }
 
     /** Runtime of {@link OutOfPlaceActivation}. */
-    public static class Runtime extends AbstractLayer<OutOfPlaceActivation> {
+    public static class Runtime extends NoParamRuntime<OutOfPlaceActivation> {
         public Runtime(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
         }
@@ -101,30 +74,6 @@ public class OutOfPlaceActivation extends NoParamLayer {
             // backprop may overwrite its first argument: hand it a copy of the pre-activation
             INDArray pre = mgr.dup(ArrayType.BP_WORKING_MEM, input.castTo(dataType), 'c');
             return new Pair<>(new DefaultGradient(), mgr.leverageTo(ArrayType.ACTIVATION_GRAD, a.backprop(pre, eps).getFirst()));
-        }
-
-        @Override
-        public double calcRegularizationScore(boolean backpropParamsOnly) {
-            return 0;
-        }
-
-        @Override
-        public Type type() {
-            return Type.FEED_FORWARD;
-        }
-
-        @Override
-        public boolean isPretrainLayer() {
-            return false;
-        }
-
-        @Override
-        public void clearNoiseWeightParams() {
-        }
-
-        @Override
-        public INDArray params() {
-            return null;
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.pnnlab.layers.dl4j;
 
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,15 +9,12 @@ import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.learning.regularization.Regularization;
@@ -37,7 +33,7 @@ import org.pnnlab.api.PnnException;
  * ones), stored unscaled, drawn once from {@code maskSeed} and frozen unless {@code trainMasks};
  * {@code b} {@code [O]}. The input must be exactly {@code C x H x W}.
  */
-public class PerturbationCore extends FeedForwardLayer implements ParamKinds {
+public class PerturbationCore extends FlatParamsLayer implements ParamKinds {
     public static final String NOISE = "noise";
     public static final String WEIGHT = "W";
     public static final String BIAS = "b";
@@ -120,11 +116,8 @@ public class PerturbationCore extends FeedForwardLayer implements ParamKinds {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-                                                        Collection<TrainingListener> listeners, int layerIndex,
-                                                        INDArray paramsView, boolean initializeParams,
-                                                        DataType networkDataType) {
-        return Runtimes.wire(new PerturbationCoreLayer(conf, networkDataType), conf, listeners, layerIndex, paramsView, initializeParams);
+    protected PerturbationCoreLayer runtime(NeuralNetConfiguration conf, DataType dataType) {
+        return new PerturbationCoreLayer(conf, dataType);
     }
 
     @Override
@@ -177,11 +170,6 @@ public class PerturbationCore extends FeedForwardLayer implements ParamKinds {
                 .standardMemory(initializer().numParams(this), 0)
                 .workingMemory(0, 0, 0, inputType.arrayElementsPerExample() * (long) nmasks * 3).cacheMemory(0, 0)
                 .build();
-    }
-
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
     }
 
     public int getNmasks() { return nmasks; }

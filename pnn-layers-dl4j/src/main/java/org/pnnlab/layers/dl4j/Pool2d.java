@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.conf.layers.NoParamLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -120,7 +119,7 @@ public class Pool2d extends NoParamLayer {
     }
 
     /** Runtime of {@link Pool2d}. */
-    public static class Runtime extends AbstractLayer<Pool2d> {
+    public static class Runtime extends NoParamRuntime<Pool2d> {
         public Runtime(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
         }
@@ -171,27 +170,8 @@ public class Pool2d extends NoParamLayer {
         }
 
         @Override
-        public double calcRegularizationScore(boolean backpropParamsOnly) {
-            return 0;
-        }
-
-        @Override
         public Type type() {
             return Type.SUBSAMPLING;
-        }
-
-        @Override
-        public boolean isPretrainLayer() {
-            return false;
-        }
-
-        @Override
-        public void clearNoiseWeightParams() {
-        }
-
-        @Override
-        public @Nullable INDArray params() {
-            return null;
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.pnnlab.layers.dl4j;
 
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,14 +7,12 @@ import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -36,7 +33,7 @@ import org.pnnlab.api.PnnException;
  * {@code [N, C, H, W]} and {@code [N, C]} input; the output is a new array (the input is never overwritten, so a
  * backward pass after an evaluation-mode forward is exact).
  */
-public class ShiftedRelu extends FeedForwardLayer {
+public class ShiftedRelu extends FlatParamsLayer {
     public static final String SHIFT = "b";
     public static final double INITIAL_SHIFT = -1.0;
 
@@ -54,11 +51,8 @@ public class ShiftedRelu extends FeedForwardLayer {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-                                                        Collection<TrainingListener> listeners, int layerIndex,
-                                                        INDArray paramsView, boolean initializeParams,
-                                                        DataType networkDataType) {
-        return Runtimes.wire(new Runtime(conf, networkDataType), conf, listeners, layerIndex, paramsView, initializeParams);
+    protected Runtime runtime(NeuralNetConfiguration conf, DataType dataType) {
+        return new Runtime(conf, dataType);
     }
 
     @Override
@@ -110,11 +104,6 @@ public class ShiftedRelu extends FeedForwardLayer {
         return new LayerMemoryReport.Builder(layerName, ShiftedRelu.class, inputType, inputType)
                 .standardMemory(nOut, 0).workingMemory(0, 0, 0, inputType.arrayElementsPerExample())
                 .cacheMemory(0, 0).build();
-    }
-
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
     }
 
     /** One parameter: the shift b [C], a bias (initialised to −1). */
