@@ -122,6 +122,7 @@ class StudyCliTest {
             // the children's thread counts differ (2 vs 1 here), so float sums are added in another order: the mean
             // training loss may differ in its last digits, every count and accuracy is the same
             assertEquals(untimed(a.epochs()), untimed(b.epochs()), a.runId());
+            assertSameSpectra(a.epochs(), b.epochs(), a.runId());
             for (int e = 0; e < a.epochs().size(); e++) {
                 assertEquals(a.epochs().get(e).trainLoss(), b.epochs().get(e).trainLoss(),
                         1e-6 * Math.abs(a.epochs().get(e).trainLoss()), a.runId());
@@ -129,11 +130,27 @@ class StudyCliTest {
         }
     }
 
-    /** The epochs without their timing and training loss (compared with a tolerance). */
+    /** The epochs without their timing, training loss and spectra (compared with a tolerance). */
     private static List<EpochRecord> untimed(List<EpochRecord> epochs) {
         return epochs.stream().map(e -> new EpochRecord(e.epoch(), 0, e.testAccuracy(), e.testCorrect(),
                 e.testTotal(), e.legacySmoothedAccuracy(), 0, e.validationAccuracy(), e.validationCorrect(),
-                e.validationTotal(), e.testConfusion(), e.spectra())).toList();
+                e.validationTotal(), e.testConfusion(), null)).toList();
+    }
+
+    /** The layer spectra of two runs' epochs agree to float precision (their sums run on other thread counts). */
+    private static void assertSameSpectra(List<EpochRecord> a, List<EpochRecord> b, String run) {
+        for (int e = 0; e < a.size(); e++) {
+            var sa = a.get(e).spectra();
+            var sb = b.get(e).spectra();
+            assertEquals(sa == null, sb == null, run);
+            if (sa == null) continue;
+            assertEquals(sa.layers().size(), sb.layers().size(), run);
+            for (int l = 0; l < sa.layers().size(); l++) {
+                List<Double> x = sa.layers().get(l).operator();
+                List<Double> y = sb.layers().get(l).operator();
+                for (int i = 0; i < x.size(); i++) assertEquals(x.get(i), y.get(i), 1e-5 * x.get(0), run);
+            }
+        }
     }
 
     @Test
