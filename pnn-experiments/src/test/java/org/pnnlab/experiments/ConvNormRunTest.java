@@ -72,7 +72,7 @@ class ConvNormRunTest {
                 .withOptim(c.optim().withBatchSize(32).withEpochs(1)).withSeed(3)
                 .withAdversarial(((AdversarialTraining.Free) c.adversarial()).withRepeats(2))
                 .withEvaluation(c.evaluation().withAttacks(List.of("clean", "fgsm", "pgd")).withThreat(
-                        c.evaluationThreat().withSteps(2)));
+                        c.evaluationThreat().withSteps(2)).withSquareQueries(50));
         Path dir = TestRuns.train(c, runs);
         RunRecord rec = RunStore.read(dir.resolve("run.json"));
         assertEquals(RunRecord.COMPLETED, rec.status());

@@ -179,6 +179,9 @@ final class Options {
         @Parameter(names = "--eot", description = "after training: average every attack gradient over N model calls (expectation over transformation, for models with randomness at test time)")
         Integer eot;
 
+        @Parameter(names = "--queries", description = "after training: the Square attack's query budget per image, alone, in autoattack and in the gradient-masking checks (default 5000)")
+        Integer queries;
+
         @Parameter(names = "--label-noise", description = "label noise: this fraction of the training labels (in [0, 1)) is redrawn once from the seed")
         Double labelNoise;
 

@@ -139,6 +139,7 @@ final class RunFlags {
         }
         if (r.spsaLimit != null) e = e.withSpsa(r.spsaLimit, e.spsaSamples());
         if (r.eot != null) e = e.withEot(r.eot);
+        if (r.queries != null) e = e.withSquareQueries(r.queries);
         if (r.evalEps != null || r.evalStep != null || r.evalSteps != null) {
             ThreatSpec t = e.threatFor(training);
             if (r.evalEps != null) t = new ThreatSpec(r.evalEps, r.evalEps * (t.step() / t.eps()), t.steps());

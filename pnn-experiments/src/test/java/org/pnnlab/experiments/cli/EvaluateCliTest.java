@@ -172,7 +172,7 @@ class EvaluateCliTest {
         assertEquals(org.pnnlab.api.data.Normalization.of(0.5, 0.5), rec.config().normalization());
         assertTrue(rec.robustness().isEmpty());
         CliTest.Result e = cli("evaluate", dir.toString(), "--attack", "pgd", "--limit", "8", "--steps", "2",
-                "--output", "last");
+                "--queries", "50", "--output", "last");
         assertEquals(0, e.code(), e.err());
         RunRecord after = record(dir);
         assertEquals(List.of("pgd-first@last", "pgd-e2e@last"), after.robustness().stream().map(RobustnessRecord::name).toList());
@@ -181,7 +181,8 @@ class EvaluateCliTest {
                 "the run's own radius by default");
 
         // as the run classifies (the average over passes): the reference's two columns and the adaptive one
-        assertEquals(0, cli("evaluate", dir.toString(), "--attack", "pgd", "--limit", "8", "--steps", "2").code());
+        assertEquals(0, cli("evaluate", dir.toString(), "--attack", "pgd", "--limit", "8", "--steps", "2", "--queries",
+                "50").code());
         RunRecord avg = record(dir);
         RobustnessRecord adaptive = avg.robustness("pgd-average");
         assertNotNull(adaptive);
@@ -240,15 +241,19 @@ class EvaluateCliTest {
     @Test
     void theNetworkWithoutFeedbackIsAttackedOnceForBothColumns() {
         CliTest.Result r = cli("run", "fmnist-cnn-adv", "--dataset", "mnist-subset", "--train-limit", "64", "--batch-size",
-                "32", "--evaluate", "pgd", "--no-download", "--runs-dir", runs.toString());
+                "32", "--evaluate", "none", "--queries", "50", "--no-download", "--runs-dir", runs.toString());
         assertEquals(0, r.code(), r.err());
-        RunRecord rec = record(onlyRun("fmnist-cnn-adv"));
+        Path dir = onlyRun("fmnist-cnn-adv");
+        assertEquals(50, record(dir).config().evaluation().squareQueries(), "--queries reaches the run's evaluation");
+        // the run's own budget (50 queries) serves the masking checks' Square attack
+        assertEquals(0, cli("evaluate", dir.toString(), "--attack", "pgd", "--limit", "20", "--steps", "2").code());
+        RunRecord rec = record(dir);
         RobustnessRecord first = rec.robustness("pgd-first");
         RobustnessRecord e2e = rec.robustness("pgd-e2e");
         assertNotNull(first);
         assertNotNull(e2e);
         assertEquals(first.correct(), e2e.correct());
-        assertEquals(1000, first.evaluated());
+        assertEquals(20, first.evaluated());
     }
 
     @Test
