@@ -47,6 +47,15 @@ class PerturbationGoldenTest {
         return GoldenCases.tests("perturbation", PerturbationGoldenTest::runCase);
     }
 
+    /**
+     * Our own cases in the same format (golden/perturbation-spec, made by src/test/python/make_perturbation_cases.py
+     * from the spec in PyTorch): training-mode batch norm with large channel means, mix_maps, fan-out, trainable masks.
+     */
+    @TestFactory
+    Stream<DynamicTest> specCases() {
+        return GoldenCases.tests("perturbation-spec", PerturbationGoldenTest::runCase);
+    }
+
     static void runCase(Path dir) {
         JsonNode c = GoldenCases.caseJson(dir);
         String kind = c.path("kind").asText();

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.pnnlab.layers.dl4j.LeakyRelu;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -104,7 +104,7 @@ class ReferenceModelCaseTest {
         assertEquals("lrelu", s.options().get("act"));
         ComputationGraph net = ReferenceModelCase.build(s, DataType.FLOAT);
         BatchNorm head = (BatchNorm) net.getLayer("bn1").conf().getLayer();
-        assertInstanceOf(ActivationLReLU.class, head.getActivationFn());
+        assertInstanceOf(LeakyRelu.class, head.getActivationFn());
     }
 
     /**
@@ -121,8 +121,8 @@ class ReferenceModelCaseTest {
             ModelSpec spec = ReferenceModelCase.translate("generated-lenet-lrelu", "lenet", heldBackLenet()).spec();
             ComputationGraph net = ReferenceModelCase.build(spec, DataType.DOUBLE);
             BatchNorm head = (BatchNorm) net.getLayer("bn1").conf().getLayer();
-            ActivationLReLU act = assertInstanceOf(ActivationLReLU.class, head.getActivationFn());
-            assertEquals(0.01, act.getAlpha(), 0.0);
+            LeakyRelu act = assertInstanceOf(LeakyRelu.class, head.getActivationFn());
+            assertEquals(0.01, act.getSlope(), 0.0);
 
             Nd4j.getRandom().setSeed(7);
             var bn = net.getLayer("bn1");

@@ -6,7 +6,6 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationELU;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSELU;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
@@ -41,7 +40,8 @@ public final class Activations {
     public static SDVariable apply(SameDiff sd, String name, SDVariable x) {
         return switch (name) {
             case "relu" -> sd.nn().relu(x, 0.0);
-            case "lrelu" -> sd.nn().leakyRelu(x, LEAKY_SLOPE);
+            case "lrelu" -> // (1 - a)·relu(x) + a·x: libnd4j's leaky-ReLU backward rounds the slope to float
+                    sd.nn().relu(x, 0.0).mul(1 - LEAKY_SLOPE).add(x.mul(LEAKY_SLOPE));
             case "elu" -> sd.nn().elu(x);
             case "selu" -> sd.nn().selu(x);
             case "tanh" -> sd.nn().tanh(x);
@@ -55,7 +55,7 @@ public final class Activations {
     public static IActivation dl4j(String name) {
         return switch (name) {
             case "relu" -> new ActivationReLU();
-            case "lrelu" -> new ActivationLReLU(LEAKY_SLOPE);
+            case "lrelu" -> new LeakyRelu(LEAKY_SLOPE);
             case "elu" -> new ActivationELU(1.0);
             case "selu" -> new ActivationSELU();
             case "tanh" -> new ActivationTanH();
