@@ -33,7 +33,13 @@ import org.pnnlab.api.capability.ChannelScale;
  * Σxc², scale, shift, activation; backward relu', Σg, Σg·xc, and four for dx.
  */
 public class BatchNormLayer extends BaseLayer<BatchNorm> implements ChannelScale {
-    // per-channel vectors kept (outside any workspace) from the forward to the backward pass
+    // per-channel vectors kept from the forward to the backward pass, in the layer's own reused buffers
+    private static final int MEAN = 0;
+    private static final int INV_STD = 1;
+    private static final int SCALE = 2;
+    private static final int SHIFT = 3;
+    private static final int OFFSET = 4;
+    private final KeptVectors kept = new KeptVectors(5);
     private @Nullable INDArray cachedMean;    // the mean that normalised (batch or running)
     private @Nullable INDArray cachedInvStd;
     private @Nullable INDArray cachedScale;
@@ -86,21 +92,21 @@ public class BatchNormLayer extends BaseLayer<BatchNorm> implements ChannelScale
             double mom = conf.getMomentum();
             runMean.muli(1 - mom).addi(mean.mul(mom));
             runVar.muli(1 - mom).addi(var.mul(mom * count / (count - 1.0)));
-            invStd = Transforms.pow(var.addi(conf.getEps()), -0.5, false).detach();
-            scale = gamma.mul(invStd).detach();
-            shift = beta.sub(r.mul(scale)).detach(); // y = (xc − r)·γs + β
+            invStd = kept.keep(INV_STD, Transforms.pow(var.addi(conf.getEps()), -0.5, false));
+            scale = kept.keep(SCALE, gamma.mul(invStd));
+            shift = kept.keep(SHIFT, beta.sub(r.mul(scale))); // y = (xc − r)·γs + β
             ChannelOps.times(xc, scale, out);
             ChannelOps.shift(out, shift);
             cachedCentred = xc;
-            cachedOffset = r.detach();
-            cachedMean = mean.detach();
+            cachedOffset = kept.keep(OFFSET, r);
+            cachedMean = kept.keep(MEAN, mean);
         } else {
-            invStd = Transforms.pow(runVar.add(conf.getEps()), -0.5, false).detach();
-            scale = gamma.mul(invStd).detach();
-            shift = beta.sub(runMean.mul(scale)).detach();
+            invStd = kept.keep(INV_STD, Transforms.pow(runVar.add(conf.getEps()), -0.5, false));
+            scale = kept.keep(SCALE, gamma.mul(invStd));
+            shift = kept.keep(SHIFT, beta.sub(runMean.mul(scale)));
             ChannelOps.affine(x, scale, shift, out);
             cachedCentred = null;
-            cachedMean = runMean.dup().detach();
+            cachedMean = kept.keep(MEAN, runMean);
         }
         cachedInvStd = invStd;
         cachedScale = scale;

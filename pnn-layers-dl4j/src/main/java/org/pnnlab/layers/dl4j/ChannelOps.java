@@ -1,6 +1,7 @@
 package org.pnnlab.layers.dl4j;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
 import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
@@ -10,7 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Per-channel operations on {@code [N, C, H, W]} (c order) and {@code [N, C]} arrays. For images they work
  * on the {@code [N*C, H*W]} view, where a per-channel vector becomes a column vector repeated N times and a
  * per-channel sum is a row sum folded over N; in ND4J that is about twice as fast as broadcasting along
- * dimension 1 or reducing over dimensions (0, 2, 3).
+ * dimension 1 or reducing over dimensions (0, 2, 3). The image paths run the broadcast ops themselves rather than
+ * {@code addiColumnVector}/{@code muliColumnVector}, which make a fresh array outside every workspace on each call.
  */
 final class ChannelOps {
     private ChannelOps() {
@@ -30,8 +32,8 @@ final class ChannelOps {
         if (x.rank() == 4) {
             long n = x.size(0);
             INDArray o = rows(out);
-            if (out != x) o.assign(rows(x));
-            o.muliColumnVector(column(a, n)).addiColumnVector(column(b, n));
+            Nd4j.getExecutioner().exec(new BroadcastMulOp(rows(x), column(a, n), o, 0));
+            Nd4j.getExecutioner().exec(new BroadcastAddOp(o, column(b, n), o, 0));
         } else {
             if (out != x) out.assign(x);
             out.muliRowVector(a).addiRowVector(b);
@@ -61,8 +63,12 @@ final class ChannelOps {
 
     /** x += b per channel, in place. Returns x. */
     static INDArray shift(INDArray x, INDArray b) {
-        if (x.rank() == 4) rows(x).addiColumnVector(column(b, x.size(0)));
-        else x.addiRowVector(b);
+        if (x.rank() == 4) {
+            INDArray r = rows(x);
+            Nd4j.getExecutioner().exec(new BroadcastAddOp(r, column(b, x.size(0)), r, 0));
+        } else {
+            x.addiRowVector(b);
+        }
         return x;
     }
 
@@ -70,8 +76,7 @@ final class ChannelOps {
     static INDArray scale(INDArray x, INDArray a, INDArray out) {
         if (x.rank() == 4) {
             INDArray o = rows(out);
-            if (out != x) o.assign(rows(x));
-            o.muliColumnVector(column(a, x.size(0)));
+            Nd4j.getExecutioner().exec(new BroadcastMulOp(rows(x), column(a, x.size(0)), o, 0));
         } else {
             if (out != x) out.assign(x);
             out.muliRowVector(a);
