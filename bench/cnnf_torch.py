@@ -299,7 +299,8 @@ def main():
         med = statistics.median(times)
         print(f"torch {name} pgd7-step batch={a.batch} images/s={a.batch / med:.1f} median_ms={1000 * med:.1f} "
               f"min_ms={1000 * times[0]:.1f} max_ms={1000 * times[-1]:.1f} iters={a.iters} "
-              f"threads={torch.get_num_threads()} dtype={a.dtype} last_loss={loss:.4f}", flush=True)
+              f"threads={torch.get_num_threads()} dtype={a.dtype} last_loss={loss:.4f} "
+              f"trainable_parameters={sum(p.numel() for p in params if p.requires_grad)}", flush=True)
 
 
 if __name__ == "__main__":
