@@ -189,7 +189,7 @@ def find(d, name):
     raise SystemExit(f"{name} not found in {d}")
 
 
-def main():
+def parser():
     ap = argparse.ArgumentParser()
     ap.add_argument("kind", choices=["conv", "perturb", "convnorm"])
     ap.add_argument("--model", choices=sorted(KINDS), default="lenet")
@@ -204,8 +204,11 @@ def main():
     ap.add_argument("--momentum", type=float, default=0.9)
     ap.add_argument("--weight-decay", type=float, default=1e-4, help="L2 on every parameter, biases included")
     ap.add_argument("--epoch", metavar="MNIST_DIR")
-    a = ap.parse_args()
-    torch.set_num_threads(2)
+    return ap
+
+
+def prepare(a):
+    """The network, its one-step function step(x, y) and a fixed random batch (x, y) for the arguments a."""
     torch.manual_seed(1)
     cin, size, _ = (int(v) for v in a.input.split("x"))
     net = build(a.model, a.kind, cin, size, a.nmasks)
@@ -224,6 +227,19 @@ def main():
     net.train()
     x = torch.rand(a.batch_size, cin, size, size) * 2 - 1
     y = torch.arange(a.batch_size) % 10
+    return net, step, x, y
+
+
+def training_step(argv):
+    """One training step of the network the command-line arguments argv describe (used by bench/flops.py)."""
+    _, step, x, y = prepare(parser().parse_args(argv))
+    return lambda: step(x, y)
+
+
+def main():
+    a = parser().parse_args()
+    torch.set_num_threads(2)
+    net, step, x, y = prepare(a)
     for _ in range(a.warmup):
         step(x, y)
     times = []
