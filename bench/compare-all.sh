@@ -84,7 +84,7 @@ check_params() {   # the two sides of a model row must build networks of the sam
   fi
 }
 
-peak_pnn() { java -cp "$JAR:$SNAP/lib/*" bench/GemmPeak.java 5 2048 2>/dev/null | tail -1; }
+peak_pnn() { java -cp "$JAR:$SNAP/lib/*" bench/GemmPeak.java 5 2048 2>/dev/null; }
 peak_torch() { $PY bench/gemm_peak.py --threads 2 --reps 5 2>/dev/null; }
 start=$(date +%s)
 echo "# $(date -u +%FT%TZ) $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo '+dirty') on $(nproc) cores," \
