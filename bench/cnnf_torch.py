@@ -249,7 +249,7 @@ def make_optimizer(model, lr=0.05, wd=5e-4, total_iters=200 * 234, power=0.9):
     return opt, sched
 
 
-def main():
+def parser():
     ap = argparse.ArgumentParser()
     ap.add_argument("--variant", choices=["cnnf", "cnn", "both"], default="both")
     ap.add_argument("--batch", "--batch-size", dest="batch", type=int, default=128)
@@ -258,36 +258,54 @@ def main():
     ap.add_argument("--dtype", choices=["float32", "float64"], default="float32")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--show-config", action="store_true", help="print torch's build configuration first")
-    a = ap.parse_args()
+    return ap
+
+
+def prepare(name, batch, dtype):
+    """(params, train_step) of one PGD-7 adversarial training step of variant name on a fixed random batch."""
+    eps, step, nb_iter = 0.2, 0.071, 7
+    torch.manual_seed(1)
+    if name == "cnnf":
+        model = CNNF(10, ind=2, cycles=1, res_param=0.1)
+    else:
+        model = CNNF(10, ind=0, cycles=0, res_param=0.0)
+    model = model.to(dtype)
+    params = list(model.parameters())
+    opt, sched = make_optimizer(model)
+    x = (torch.rand(batch, 1, 28, 28) * 2 - 1).to(dtype)
+    y = torch.arange(batch) % 10
+
+    def train_step():
+        opt.zero_grad()
+        model.reset()
+        x_adv = pgd(lambda v: model.forward(v)[0], params, x, y, eps, step, nb_iter)
+        loss = train_loss(model, x, x_adv, y)[0]
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 0.5)
+        opt.step()
+        sched.step()
+        return loss.item()
+
+    return params, train_step
+
+
+def training_step(argv):
+    """One training step of the (single) --variant of argv (used by bench/flops.py)."""
+    a = parser().parse_args(argv)
+    if a.variant == "both":
+        raise SystemExit("error: training_step needs --variant cnnf or --variant cnn")
+    return prepare(a.variant, a.batch, getattr(torch, a.dtype))[1]
+
+
+def main():
+    a = parser().parse_args()
     torch.set_num_threads(a.threads)
     if a.show_config:
         print(torch.__config__.show(), flush=True)
     dtype = getattr(torch, a.dtype)
-    eps, step, nb_iter = 0.2, 0.071, 7
     variants = ["cnnf", "cnn"] if a.variant == "both" else [a.variant]
     for name in variants:
-        torch.manual_seed(1)
-        if name == "cnnf":
-            model = CNNF(10, ind=2, cycles=1, res_param=0.1)
-        else:
-            model = CNNF(10, ind=0, cycles=0, res_param=0.0)
-        model = model.to(dtype)
-        params = list(model.parameters())
-        opt, sched = make_optimizer(model)
-        x = (torch.rand(a.batch, 1, 28, 28) * 2 - 1).to(dtype)
-        y = torch.arange(a.batch) % 10
-
-        def train_step():
-            opt.zero_grad()
-            model.reset()
-            x_adv = pgd(lambda v: model.forward(v)[0], params, x, y, eps, step, nb_iter)
-            loss = train_loss(model, x, x_adv, y)[0]
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 0.5)
-            opt.step()
-            sched.step()
-            return loss.item()
-
+        params, train_step = prepare(name, a.batch, dtype)
         for _ in range(a.warmup):
             train_step()
         times = []
@@ -299,7 +317,8 @@ def main():
         med = statistics.median(times)
         print(f"torch {name} pgd7-step batch={a.batch} images/s={a.batch / med:.1f} median_ms={1000 * med:.1f} "
               f"min_ms={1000 * times[0]:.1f} max_ms={1000 * times[-1]:.1f} iters={a.iters} "
-              f"threads={torch.get_num_threads()} dtype={a.dtype} last_loss={loss:.4f}", flush=True)
+              f"threads={torch.get_num_threads()} dtype={a.dtype} last_loss={loss:.4f} "
+              f"trainable_parameters={sum(p.numel() for p in params if p.requires_grad)}", flush=True)
 
 
 if __name__ == "__main__":

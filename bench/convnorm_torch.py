@@ -191,7 +191,7 @@ def time_layer(module, x, g, iters, warmup):
     return 1000 * statistics.median(times), 1000 * min(times)
 
 
-def main():
+def parser():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--shape", action="append", help="N,C,H,W (repeatable); C = input = output channels")
@@ -200,7 +200,37 @@ def main():
     ap.add_argument("--dtype", choices=["float32", "float64"], default="float32")
     ap.add_argument("--layer", choices=["convnorm", "conv_bn", "both"], default="both")
     ap.add_argument("--check", metavar="DIR", help="compare against the golden cases DIR/case-* (float64)")
-    a = ap.parse_args()
+    return ap
+
+
+def prepare(layer, shape, dtype):
+    """(module, x, g) of one timed layer: the module in train mode, a random input and output gradient."""
+    n, c, h, w = shape
+    torch.manual_seed(0)
+    module = (ConvNorm(c, c, 3, stride=1, padding=1) if layer == "convnorm" else conv_bn(c)).to(dtype)
+    x = torch.randn(n, c, h, w, dtype=dtype, requires_grad=True)
+    g = torch.randn(n, c, h, w, dtype=dtype)
+    return module, x, g
+
+
+def training_step(argv):
+    """One forward + backward of the single --layer and --shape of argv (used by bench/flops.py)."""
+    a = parser().parse_args(argv)
+    if a.layer == "both" or not a.shape or len(a.shape) != 1:
+        raise SystemExit("error: training_step needs one --layer (convnorm or conv_bn) and one --shape")
+    module, x, g = prepare(a.layer, tuple(int(v) for v in a.shape[0].split(",")), getattr(torch, a.dtype))
+    module.train()
+
+    def step():
+        module.zero_grad(set_to_none=True)
+        x.grad = None
+        (module(x) * g).sum().backward()
+
+    return step
+
+
+def main():
+    a = parser().parse_args()
     torch.set_num_threads(a.threads)
     if a.check:
         worst = run_check(a.check)
@@ -211,10 +241,7 @@ def main():
     for shape in shapes:
         n, c, h, w = shape
         for layer in layers:
-            torch.manual_seed(0)
-            module = (ConvNorm(c, c, 3, stride=1, padding=1) if layer == "convnorm" else conv_bn(c)).to(dtype)
-            x = torch.randn(n, c, h, w, dtype=dtype, requires_grad=True)
-            g = torch.randn(n, c, h, w, dtype=dtype)
+            module, x, g = prepare(layer, shape, dtype)
             med, mn = time_layer(module, x, g, a.iters, a.warmup)
             print(json.dumps({"impl": "torch", "layer": layer, "shape": list(shape), "threads": a.threads,
                               "dtype": a.dtype, "median_ms": round(med, 3), "min_ms": round(mn, 3),

@@ -1,27 +1,38 @@
 #!/usr/bin/env python3
 """PyTorch side of the speed comparisons (CPU, 2 threads).
 
-Builds the perturbation-network models of the spec (lenet 2.4, cifarnet 2.5; 64 filters) for 1x28x28 or
-3x32x32 input, in the forms the experiments use: 'conv' (3x3 conv + BN + ReLU in every slot) and 'perturb'
-(3x3 conv in slot 1, perturbation slots elsewhere: nmasks unique uniform masks per channel, level 0.5,
-ReLU after the noise, grouped 1x1 conv when nmasks > 1, BN, ReLU), and times one training step (forward,
-cross-entropy, backward, Adam with L2 1e-4) on random data after a warm-up. Prints the median like
-'pnn bench'. Optionally (--epoch DIR, lenet on 1x28x28 only) times one full epoch on the real MNIST IDX
-files in DIR plus the test-set evaluation.
+Builds the models of pnn's model registry that the scoreboard times, written from the specs and our own model
+code, for 1x28x28 or 3x32x32 input:
+  - lenet (PERTURBATION 2.4), cifarnet (2.5), 64 filters, in the forms the experiments use: 'conv' (3x3 conv
+    + BN + ReLU in every slot) and 'perturb' (3x3 conv in slot 1, perturbation slots elsewhere: nmasks unique
+    uniform masks per channel, level 0.5, ReLU after the noise, grouped 1x1 conv when nmasks > 1, BN, ReLU);
+  - resnet18 (CONVNORM 2.2): 3x3 conv (no bias) + BN slots, BasicBlocks with 1x1 conv + BN projections, average
+    pool over the last 4x4 map, linear; kind 'conv' only;
+  - simple_cnn (CONVNORM 2.4): [8, 8, M, 16, 16, M, 32, 32, M] 3x3 slots + linear; kind 'conv' (conv with bias
+    + BN + ReLU, as the reference) or 'convnorm' (ConvNorm of bench/convnorm_torch.py + ReLU).
+Times one training step (forward, cross-entropy, backward, optimiser step: Adam, or SGD with heavy-ball
+momentum, weight decay as L2 on every parameter) on random data after a warm-up, and prints the median like
+'pnn bench', with the trainable parameter count. Optionally (--epoch DIR, lenet on 1x28x28 only) times one full
+epoch on the real MNIST IDX files in DIR plus the test-set evaluation.
 
-Usage: /usr/bin/python3 bench/pnn_torch.py conv|perturb [--model lenet|cifarnet] [--input 1x28x28]
-       [--nmasks 1] [--iterations 30] [--warmup 10] [--batch-size 64] [--epoch DIR]
+Usage: /usr/bin/python3 bench/pnn_torch.py conv|perturb|convnorm [--model lenet|cifarnet|resnet18|simple_cnn]
+       [--input 1x28x28] [--nmasks 1] [--iterations 30] [--warmup 10] [--batch-size 64]
+       [--optimizer adam|sgd] [--lr 1e-3] [--momentum 0.9] [--weight-decay 1e-4] [--epoch DIR]
 """
 import argparse
 import gzip
 import os
 import statistics
 import struct
+import sys
 import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from convnorm_torch import ConvNorm  # noqa: E402
 
 
 class Perturb(nn.Module):
@@ -79,6 +90,88 @@ class Net(nn.Module):
         return self.fc2(x)
 
 
+class BasicBlock(nn.Module):
+    """conv3x3(stride) - BN - ReLU - conv3x3 - BN, plus the identity or a 1x1 conv(stride) + BN projection, ReLU."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.shortcut = nn.Sequential()
+        if stride != 1 or cin != cout:
+            self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        y = F.relu(self.bn1(self.conv1(x)))
+        return F.relu(self.bn2(self.conv2(y)) + self.shortcut(x))
+
+
+class ResNet18(nn.Module):
+    """CIFAR ResNet-18: stem conv3x3 + BN + ReLU (no max-pool), stages nf, 2nf, 4nf, 8nf of two BasicBlocks
+    (stride 2 first in stages 2-4), average pool over the remaining map, linear."""
+
+    def __init__(self, cin, classes=10, nf=64):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, nf, 3, 1, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(nf)
+        blocks, width = [], nf
+        for stage in range(4):
+            out = nf << stage
+            for b in range(2):
+                blocks.append(BasicBlock(width, out, 2 if stage > 0 and b == 0 else 1))
+                width = out
+        self.layers = nn.Sequential(*blocks)
+        self.linear = nn.Linear(width, classes)
+
+    def forward(self, x):
+        y = self.layers(F.relu(self.bn1(self.conv1(x))))
+        return self.linear(F.adaptive_avg_pool2d(y, 1).flatten(1))
+
+
+class SimpleCnn(nn.Module):
+    """ConvNorm's simple CNN: [w, w, M, 2w, 2w, M, 4w, 4w, M] 3x3 padding-1 slots (conv + BN + ReLU, or
+    ConvNorm + ReLU), 2x2 max-pools, linear on the flattened map."""
+
+    def __init__(self, kind, cin, size, classes=10, w=8):
+        super().__init__()
+        layers, c = [], cin
+        for i, width in enumerate((w, w, 2 * w, 2 * w, 4 * w, 4 * w)):
+            if kind == "convnorm":
+                layers += [ConvNorm(c, width, 3, stride=1, padding=1), nn.ReLU()]
+            else:
+                layers += [nn.Conv2d(c, width, 3, padding=1), nn.BatchNorm2d(width), nn.ReLU()]
+            if i % 2 == 1:
+                layers.append(nn.MaxPool2d(2, 2))
+                size //= 2
+            c = width
+        self.trunk = nn.Sequential(*layers)
+        self.linear = nn.Linear(c * size * size, classes)
+
+    def forward(self, x):
+        return self.linear(self.trunk(x).flatten(1))
+
+
+KINDS = {"lenet": ("conv", "perturb"), "cifarnet": ("conv", "perturb"), "resnet18": ("conv",),
+         "simple_cnn": ("conv", "convnorm")}
+
+
+def build(model, kind, cin, size, nmasks):
+    """The network of (model, kind) for cin x size x size input, 10 classes."""
+    if kind not in KINDS[model]:
+        raise SystemExit(f"error: model {model} has no '{kind}' form; use one of {', '.join(KINDS[model])}")
+    if model == "resnet18":
+        return ResNet18(cin)
+    if model == "simple_cnn":
+        return SimpleCnn(kind, cin, size)
+    return Net(model, kind, cin, size, nmasks)
+
+
+def trainable(net):
+    return sum(p.numel() for p in net.parameters() if p.requires_grad)
+
+
 def read_idx(path):
     opener = gzip.open if open(path, "rb").read(2) == b"\x1f\x8b" else open
     with opener(path, "rb") as f:
@@ -96,22 +189,33 @@ def find(d, name):
     raise SystemExit(f"{name} not found in {d}")
 
 
-def main():
+def parser():
     ap = argparse.ArgumentParser()
-    ap.add_argument("kind", choices=["conv", "perturb"])
-    ap.add_argument("--model", choices=["lenet", "cifarnet"], default="lenet")
+    ap.add_argument("kind", choices=["conv", "perturb", "convnorm"])
+    ap.add_argument("--model", choices=sorted(KINDS), default="lenet")
     ap.add_argument("--input", default="1x28x28")
     ap.add_argument("--nmasks", type=int, default=1)
     ap.add_argument("--iterations", type=int, default=30)
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--optimizer", choices=["adam", "sgd"], default="adam",
+                    help="adam, or sgd with heavy-ball momentum (pnn's 'momentum' optimiser)")
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--momentum", type=float, default=0.9)
+    ap.add_argument("--weight-decay", type=float, default=1e-4, help="L2 on every parameter, biases included")
     ap.add_argument("--epoch", metavar="MNIST_DIR")
-    a = ap.parse_args()
-    torch.set_num_threads(2)
+    return ap
+
+
+def prepare(a):
+    """The network, its one-step function step(x, y) and a fixed random batch (x, y) for the arguments a."""
     torch.manual_seed(1)
     cin, size, _ = (int(v) for v in a.input.split("x"))
-    net = Net(a.model, a.kind, cin, size, a.nmasks)
-    opt = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=1e-4)
+    net = build(a.model, a.kind, cin, size, a.nmasks)
+    if a.optimizer == "adam":
+        opt = torch.optim.Adam(net.parameters(), lr=a.lr, weight_decay=a.weight_decay)
+    else:
+        opt = torch.optim.SGD(net.parameters(), lr=a.lr, momentum=a.momentum, weight_decay=a.weight_decay)
 
     def step(x, y):
         opt.zero_grad()
@@ -123,6 +227,19 @@ def main():
     net.train()
     x = torch.rand(a.batch_size, cin, size, size) * 2 - 1
     y = torch.arange(a.batch_size) % 10
+    return net, step, x, y
+
+
+def training_step(argv):
+    """One training step of the network the command-line arguments argv describe (used by bench/flops.py)."""
+    _, step, x, y = prepare(parser().parse_args(argv))
+    return lambda: step(x, y)
+
+
+def main():
+    a = parser().parse_args()
+    torch.set_num_threads(2)
+    net, step, x, y = prepare(a)
     for _ in range(a.warmup):
         step(x, y)
     times = []
@@ -134,7 +251,7 @@ def main():
     med = statistics.median(times)
     print(f"torch {a.model}-{a.kind} nmasks {a.nmasks} ({a.input}): median {1000 * med:.1f} ms/iteration (min {1000 * times[0]:.1f}, "
           f"max {1000 * times[-1]:.1f}) = {a.batch_size / med:.0f} images/s over {a.iterations} iterations "
-          f"of batch {a.batch_size}, threads {torch.get_num_threads()}")
+          f"of batch {a.batch_size}, threads {torch.get_num_threads()}; {trainable(net)} trainable parameters")
 
     if a.epoch:
         xs = (read_idx(find(a.epoch, "train-images-idx3-ubyte")).float() / 255 - 0.1307) / 0.3081

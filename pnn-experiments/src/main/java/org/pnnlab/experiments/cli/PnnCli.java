@@ -367,8 +367,9 @@ public final class PnnCli {
         Bench.Result res = Bench.trainStep(net, step, shape, ds.numClasses(), b.batchSize, b.warmup, b.iterations);
         String kind = c.adversarial() instanceof org.pnnlab.api.run.AdversarialTraining.Pgd p
                 ? ", adversarial PGD-" + p.threat().steps() + " step" : "";
-        out.printf(Locale.ROOT, "%s (layer %s, %s%s): %s%n", c.experiment(), c.layer(), String.join("x",
-                java.util.Arrays.stream(shape).mapToObj(Integer::toString).toList()), kind, res);
+        out.printf(Locale.ROOT, "%s (layer %s, %s%s, %d trainable parameters): %s%n", c.experiment(), c.layer(),
+                String.join("x", java.util.Arrays.stream(shape).mapToObj(Integer::toString).toList()), kind,
+                org.pnnlab.models.ParamCounts.of(net).trainable(), res);
         return 0;
     }
 
