@@ -23,7 +23,8 @@ if [ "${1:-}" = --quick ]; then QUICK=1; shift; fi
 case "${1:-}${2:-}${3:-}" in *[!0-9]*) echo "usage: bench/compare-all.sh [--quick] [rounds] [iterations] [warmup] (whole numbers)" >&2; exit 2 ;; esac
 ROUNDS="${1:-$(( QUICK ? 1 : 3 ))}"; IT_ALL="${2:-}"; WU_ALL="${3:-}"
 PY=/usr/bin/python3
-export OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE
+export OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2
+. etc/native-env.sh   # the same native settings as ./pnn, for both sides (PyTorch's OpenBLAS included)
 ./pnn list >/dev/null   # builds the jar first if the sources are newer
 # a private copy of the jar and of the project's own jars in lib/ (the others are linked), so that a rebuild
 # during the run cannot change what is measured
