@@ -47,8 +47,8 @@ public final class AdaReluPlugin extends FeedbackPluginBase {
         public SDVariable forward(FeedbackScope s, SDVariable x) {
             SDVariable h = hidden;
             if (h == null) {
-                mask = Sd.positive(x);
-                return x.mul(mask);
+                mask = Sd.positive(x); // computed only when a feedback pass uses it
+                return s.sd().nn().relu(x, 0);
             }
             SDVariable z = res == 0 ? x : x.add(h.sub(x).mul(res));
             mask = Sd.positive(z.mul(h));
