@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.enums.DataFormat;
+import org.nd4j.linalg.factory.Nd4j;
 import org.pnnlab.api.LayerContext;
 import org.pnnlab.api.LayerParams;
 import org.pnnlab.api.PnnException;
@@ -19,9 +20,8 @@ import org.pnnlab.api.feedback.FeedbackScope;
  *
  * <p>Each 2x2 window is laid out along a length-4 axis (row-major within the window) by a space-to-depth
  * rearrangement: {@code [N, C, H, W] -> [N, 4, C*H/2*W/2]}, so every window operation below is an element-wise op or a
- * reduction over that axis, with no transposes. The chosen element is the first maximal one: the elements equal to
- * the window's maximum (+0 and -0 are equal) of which no earlier one is, found with an exclusive running count
- * along the axis. This is the element that strict comparisons choose (greater than every earlier element, not
+ * reduction over that axis, with no transposes. The chosen element is the first maximal one: of the elements equal to
+ * the window's maximum (+0 and -0 are equal), the earliest. This is the element that strict comparisons choose (greater than every earlier element, not
  * smaller than any later one). The choice is a one-hot constant, so the pooled value is {@code sum(choice * window)}
  * and its gradient goes to the chosen element; unpooling multiplies by the same one-hot.
  */
@@ -73,11 +73,16 @@ public final class AdaPoolPlugin extends FeedbackPluginBase {
             return sd.cnn().depthToSpace(win.reshape(-1, 4 * c, h / 2, w / 2), 2, DataFormat.NCHW);
         }
 
-        /** One-hot (along axis 1) of the first maximal element of each window (a constant). */
+        /**
+         * One-hot (along axis 1) of the first maximal element of each window (a constant). The maximal elements
+         * get weights 8, 4, 2, 1 by position; the first one's weight exceeds the sum of all later ones, so it is
+         * the one whose doubled weight exceeds the window's total (small integers: exact in any float type).
+         */
         private static SDVariable firstMax(SameDiff sd, SDVariable win) {
             SDVariable maximal = win.eq(win.max(true, 1)).castTo(win.dataType());
-            SDVariable earlier = sd.cumsum(maximal, true, false, 1); // maximal elements before this one
-            return maximal.gt(earlier).castTo(win.dataType());
+            SDVariable weighted = maximal.mul(sd.constant(Nd4j.createFromArray(8.0, 4.0, 2.0, 1.0)
+                    .reshape(1, 4, 1).castTo(win.dataType())));
+            return weighted.mul(2).gt(weighted.sum(true, 1)).castTo(win.dataType());
         }
 
         @Override
