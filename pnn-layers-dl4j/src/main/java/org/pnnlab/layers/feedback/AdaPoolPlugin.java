@@ -21,8 +21,8 @@ import org.pnnlab.api.feedback.FeedbackScope;
  * <p>Each 2x2 window is laid out along a length-4 axis (row-major within the window) by a space-to-depth
  * rearrangement: {@code [N, C, H, W] -> [N, 4, C*H/2*W/2]}, so every window operation below is an element-wise op or a
  * reduction over that axis, with no transposes. The chosen element is the first maximal one: of the elements equal to
- * the window's maximum (+0 and -0 are equal), the earliest. This is the element that strict comparisons choose (greater than every earlier element, not
- * smaller than any later one). The choice is a one-hot constant, so the pooled value is {@code sum(choice * window)}
+ * the window's maximum (+0 and -0 are equal), the earliest; this is the element that strict comparisons choose
+ * (greater than every earlier element, not smaller than any later one). The choice is a one-hot constant, so the pooled value is {@code sum(choice * window)}
  * and its gradient goes to the chosen element; unpooling multiplies by the same one-hot.
  */
 public final class AdaPoolPlugin extends FeedbackPluginBase {
@@ -108,7 +108,10 @@ public final class AdaPoolPlugin extends FeedbackPluginBase {
         }
 
         private SDVariable unpool(SameDiff sd, SDVariable v, SDVariable choice) {
-            return image(sd, v.reshape(-1, 1, c * (h / 2) * (w / 2)).mul(choice));
+            // the value repeated along the window axis by a concatenation: a broadcast multiply's backward tiles
+            // both operands to the full shape first and costs several times more
+            SDVariable row = v.reshape(-1, 1, c * (h / 2) * (w / 2));
+            return image(sd, sd.concat(1, row, row, row, row).mul(choice));
         }
 
         @Override
