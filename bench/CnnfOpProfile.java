@@ -91,6 +91,12 @@ public final class CnnfOpProfile {
             System.out.printf(Locale.ROOT, "step %.1f ms: PGD-7 input gradients %.1f ms, objective %.1f ms%n",
                     p[0] + p[1], p[0], p[1]);
         }
+        try {
+            java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("VmHWM")).forEach(l -> System.out.println("peak resident " + l.substring(6).trim()));
+        } catch (java.io.IOException e) {
+            System.out.println("peak resident size unknown: " + e.getMessage());
+        }
         if (!ops) return;
         long total = times.byOp.values().stream().mapToLong(v -> v[0]).sum();
         System.out.printf(Locale.ROOT, "%-28s %10s %8s %6s%n", "op", "ms/step", "calls", "share");

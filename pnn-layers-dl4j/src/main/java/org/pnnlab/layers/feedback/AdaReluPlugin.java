@@ -47,8 +47,10 @@ public final class AdaReluPlugin extends FeedbackPluginBase {
         public SDVariable forward(FeedbackScope s, SDVariable x) {
             SDVariable h = hidden;
             if (h == null) {
-                mask = Sd.positive(x); // computed only when a feedback pass uses it
-                return s.sd().nn().relu(x, 0);
+                // x times its mask, not the relu op: libnd4j's relu backward (thresholdedrelu_bp) is several
+                // times slower than a same-shape multiply's
+                mask = Sd.positive(x);
+                return x.mul(mask);
             }
             SDVariable z = res == 0 ? x : x.add(h.sub(x).mul(res));
             mask = Sd.positive(z.mul(h));
