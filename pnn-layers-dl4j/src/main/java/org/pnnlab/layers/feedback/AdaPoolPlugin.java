@@ -19,11 +19,12 @@ import org.pnnlab.api.feedback.FeedbackScope;
  * forward once that forward was sign-adaptive).
  *
  * <p>Each 2x2 window is laid out along a length-4 axis (row-major within the window) by a space-to-depth
- * rearrangement: {@code [N, C, H, W] -> [N, 4, C*H/2*W/2]}, so every window operation below is an element-wise op or a
- * reduction over that axis, with no transposes. The chosen element is the first maximal one: of the elements equal to
- * the window's maximum (+0 and -0 are equal), the earliest; this is the element that strict comparisons choose
- * (greater than every earlier element, not smaller than any later one). The choice is a one-hot constant, so the pooled value is {@code sum(choice * window)}
- * and its gradient goes to the chosen element; unpooling multiplies by the same one-hot.
+ * rearrangement, {@code [N, C, H, W] -> [N, 4, C*H/2*W/2]}, so every window operation below is an element-wise op
+ * or a reduction over that axis, with no transposes. The chosen element is the first maximal one: of the elements
+ * equal to the window's maximum (+0 and -0 are equal), the earliest; for windows without NaN this is the element
+ * that strict comparisons choose (greater than every earlier element, not smaller than any later one). The choice
+ * is a one-hot constant, so the pooled value is {@code sum(choice * window)} and its gradient goes to the chosen
+ * element; unpooling multiplies by the same one-hot.
  */
 public final class AdaPoolPlugin extends FeedbackPluginBase {
     public static final String ID = "adapool";
