@@ -4,6 +4,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.DataFormat;
 import org.nd4j.linalg.factory.Nd4j;
 import org.pnnlab.api.LayerContext;
 import org.pnnlab.api.LayerParams;
@@ -17,10 +18,12 @@ import org.pnnlab.api.feedback.FeedbackScope;
  * mode stores its input as h and unpools it to the chosen positions (with h's signs from the preceding
  * forward once that forward was sign-adaptive).
  *
- * <p>Each 2x2 window is gathered into a length-4 axis (row-major within the window). The chosen element is
- * the first maximal one, found with strict comparisons (so +0 and -0 tie and the earlier wins): element k is
- * chosen when it is greater than every earlier element and not smaller than any later one. The choice is a
- * one-hot constant, so the pooled value is {@code sum(choice * window)} and its gradient goes to the chosen
+ * <p>Each 2x2 window is laid out along a length-4 axis (row-major within the window) by a space-to-depth
+ * rearrangement, {@code [N, C, H, W] -> [N, 4, C*H/2*W/2]}, so every window operation below is an element-wise op
+ * or a reduction over that axis, with no transposes. The chosen element is the first maximal one: of the elements
+ * equal to the window's maximum (+0 and -0 are equal), the earliest; for windows without NaN this is the element
+ * that strict comparisons choose (greater than every earlier element, not smaller than any later one). The choice
+ * is a one-hot constant, so the pooled value is {@code sum(choice * window)} and its gradient goes to the chosen
  * element; unpooling multiplies by the same one-hot.
  */
 public final class AdaPoolPlugin extends FeedbackPluginBase {
@@ -61,58 +64,55 @@ public final class AdaPoolPlugin extends FeedbackPluginBase {
             return new long[]{c, h / 2, w / 2};
         }
 
-        /** [N, C, H, W] -> [N, C, H/2, W/2, 4]. */
-        private SDVariable windows(SDVariable x) {
-            return x.reshape(-1, c, h / 2, 2, w / 2, 2).permute(0, 1, 2, 4, 3, 5).reshape(-1, c, h / 2, w / 2, 4);
+        /** [N, C, H, W] -> [N, 4, C*H/2*W/2]: axis 1 runs over each 2x2 window in row-major order. */
+        private SDVariable windows(SameDiff sd, SDVariable x) {
+            return sd.cnn().spaceToDepth(x, 2, DataFormat.NCHW).reshape(-1, 4, c * (h / 2) * (w / 2));
         }
 
-        /** [N, C, H/2, W/2, 4] -> [N, C, H, W]. */
-        private SDVariable image(SDVariable win) {
-            return win.reshape(-1, c, h / 2, w / 2, 2, 2).permute(0, 1, 2, 4, 3, 5).reshape(-1, c, h, w);
+        /** [N, 4, C*H/2*W/2] -> [N, C, H, W]: the inverse of {@link #windows}. */
+        private SDVariable image(SameDiff sd, SDVariable win) {
+            return sd.cnn().depthToSpace(win.reshape(-1, 4 * c, h / 2, w / 2), 2, DataFormat.NCHW);
         }
 
-        /** One-hot of the first maximal element of each window (a constant). */
+        /**
+         * One-hot (along axis 1) of the first maximal element of each window (a constant). The maximal elements
+         * get weights 8, 4, 2, 1 by position; the first one's weight exceeds the sum of all later ones, so it is
+         * the one whose doubled weight exceeds the window's total (small integers: exact in any float type).
+         */
         private static SDVariable firstMax(SameDiff sd, SDVariable win) {
-            SDVariable a = win.reshape(-1, 4, 1);
-            SDVariable b = win.reshape(-1, 1, 4);
-            SDVariable gt = a.gt(b).castTo(win.dataType());   // [.., k, j]: e_k > e_j
-            SDVariable gte = a.gte(b).castTo(win.dataType()); // e_k >= e_j
-            double[] earlier = new double[16];
-            double[] later = new double[16];
-            double[] self = new double[16];
-            for (int k = 0; k < 4; k++) {
-                for (int j = 0; j < 4; j++) {
-                    if (j < k) earlier[k * 4 + j] = 1;
-                    else if (j > k) later[k * 4 + j] = 1;
-                    else self[k * 4 + j] = 1;
-                }
-            }
-            SDVariable lo = sd.constant(Nd4j.create(earlier, new long[]{1, 4, 4}).castTo(win.dataType()));
-            SDVariable hi = sd.constant(Nd4j.create(later, new long[]{1, 4, 4}).castTo(win.dataType()));
-            SDVariable id = sd.constant(Nd4j.create(self, new long[]{1, 4, 4}).castTo(win.dataType()));
-            SDVariable ok = gt.mul(lo).add(gte.mul(hi)).add(id).sum(2);   // [.., 4]: conditions met, 4 = chosen
-            return ok.gte(3.5).castTo(win.dataType()).reshape(win.shape());
+            SDVariable maximal = win.eq(win.max(true, 1)).castTo(win.dataType());
+            SDVariable weighted = maximal.mul(sd.constant(Nd4j.createFromArray(8.0, 4.0, 2.0, 1.0)
+                    .reshape(1, 4, 1).castTo(win.dataType())));
+            return weighted.mul(2).gt(weighted.sum(true, 1)).castTo(win.dataType());
         }
 
         @Override
         public SDVariable forward(FeedbackScope s, SDVariable x) {
             SameDiff sd = s.sd();
-            SDVariable win = windows(x);
+            SDVariable win = windows(sd, x);
             SDVariable maxSel = firstMax(sd, win);
             maxChoice = maxSel;
-            SDVariable max = win.mul(maxSel).sum(4);
+            SDVariable max = pooled(win, maxSel);
             SDVariable hd = hidden;
             if (hd == null) return max;
             SDVariable minSel = firstMax(sd, win.neg());
             minChoice = minSel;
-            SDVariable min = win.mul(minSel).sum(4);
+            SDVariable min = pooled(win, minSel);
             positive = Sd.positive(hd);
             negative = Sd.negative(hd);
             return max.mul(positive).add(min.mul(negative));
         }
 
-        private SDVariable unpool(SDVariable v, SDVariable choice) {
-            return image(v.reshape(-1, c, h / 2, w / 2, 1).mul(choice));
+        /** The chosen element of each window, [N, C, H/2, W/2]. */
+        private SDVariable pooled(SDVariable win, SDVariable choice) {
+            return win.mul(choice).sum(1).reshape(-1, c, h / 2, w / 2);
+        }
+
+        private SDVariable unpool(SameDiff sd, SDVariable v, SDVariable choice) {
+            // the value repeated along the window axis by a concatenation: a broadcast multiply's backward tiles
+            // both operands to the full shape first and costs several times more
+            SDVariable row = v.reshape(-1, 1, c * (h / 2) * (w / 2));
+            return image(sd, sd.concat(1, row, row, row, row).mul(choice));
         }
 
         @Override
@@ -123,8 +123,9 @@ public final class AdaPoolPlugin extends FeedbackPluginBase {
             SDVariable p = positive;
             SDVariable q = negative;
             SDVariable minSel = minChoice;
-            if (p == null || q == null || minSel == null) return unpool(t, maxSel);
-            return unpool(t.mul(p), maxSel).add(unpool(t.mul(q), minSel));
+            SameDiff sd = s.sd();
+            if (p == null || q == null || minSel == null) return unpool(sd, t, maxSel);
+            return unpool(sd, t.mul(p), maxSel).add(unpool(sd, t.mul(q), minSel));
         }
 
         @Override

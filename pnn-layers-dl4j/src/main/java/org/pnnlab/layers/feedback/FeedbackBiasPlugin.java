@@ -57,7 +57,9 @@ public final class FeedbackBiasPlugin extends FeedbackPluginBase {
 
         @Override
         public SDVariable forward(FeedbackScope s, SDVariable x) {
-            return x.add(s.param("b"));
+            // bias_add: its backward sums the gradient over the other axes in one reduction (a broadcast add's
+            // backward materialises the broadcast first)
+            return s.sd().nn().biasAdd(x, s.param("b").reshape(channels), true);
         }
 
         @Override
